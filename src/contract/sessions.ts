@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { MessageRole, SessionStatus, SessionType } from './enums.js';
+import { DateOrTimestampInput, Metadata, Tags, Timestamp, Uuid, intQuery } from './common.js';
+
+export const SessionMessage = z.object({
+  id: Uuid,
+  session_id: Uuid,
+  role: MessageRole,
+  content: z.string(),
+  sequence: z.number().int().min(1),
+  timestamp: Timestamp,
+  metadata: Metadata,
+  is_fallback: z.boolean(),
+});
+
+export const CreateSessionBody = z.object({
+  user_id: Uuid,
+  session_type: SessionType,
+  title: z.string().max(200).nullish(),
+  description: z.string().max(2000).nullish(),
+  tags: Tags.default([]),
+  metadata: Metadata.default({}),
+});
+export const Session = z.object({
+  id: Uuid,
+  user_id: Uuid,
+  session_type: SessionType,
+  title: z.string().nullable(),
+  description: z.string().nullable(),
+  status: SessionStatus,
+  created_at: Timestamp,
+  updated_at: Timestamp,
+  last_activity: Timestamp,
+  message_count: z.number().int().min(0),
+  tags: z.array(z.string()),
+  metadata: Metadata,
+  recent_messages: z.array(SessionMessage),
+});
+export const SessionList = z.array(Session);
+export const ListSessionsQuery = z.object({
+  user_id: Uuid,
+  limit: intQuery(1, 100, 20),
+  status: SessionStatus.optional(),
+  session_type: SessionType.optional(),
+  date_from: DateOrTimestampInput.optional(),
+  date_to: DateOrTimestampInput.optional(),
+  theme: z.string().min(1).max(200).optional(),
+});
+export const SessionMessagesQuery = z.object({ user_id: Uuid, limit: intQuery(1, 1000, 100) });
+export const SessionMessageList = z.array(SessionMessage);
+export const PostSessionMessageBody = z.object({
+  user_id: Uuid,
+  content: z.string().min(1).max(2000).refine((s) => s.trim().length > 0, { message: 'must not be blank' }),
+  role: MessageRole.default('user'),
+});
+export const PostSessionMessageResponse = z.object({
+  user_message: SessionMessage,
+  assistant_message: SessionMessage.nullable(),
+});
+export const ExportQuery = z.object({ user_id: Uuid, format: z.enum(['json', 'markdown']).default('json') });
+export const SessionExport = z.object({ session: Session, messages: z.array(SessionMessage), exported_at: Timestamp });
+
+export type Session = z.infer<typeof Session>;
+export type SessionMessage = z.infer<typeof SessionMessage>;

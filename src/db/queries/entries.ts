@@ -1,0 +1,58 @@
+import type { Kysely } from 'kysely';
+import type { Database, EntryRow, NewEntry } from '../schema.js';
+
+export async function insertEntry(db: Kysely<Database>, e: NewEntry): Promise<EntryRow> {
+  return db.insertInto('entries').values(e).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function findEntry(db: Kysely<Database>, userId: string, id: string): Promise<EntryRow | undefined> {
+  return db.selectFrom('entries').selectAll().where('id', '=', id).where('user_id', '=', userId).where('deleted_at', 'is', null).executeTakeFirst();
+}
+
+export interface EntryFilter {
+  userId: string;
+  skip: number;
+  limit: number;
+  topicId?: string;
+  from?: Date;
+  to?: Date;
+  mood?: string;
+}
+
+export async function listEntries(db: Kysely<Database>, f: EntryFilter): Promise<EntryRow[]> {
+  let q = db.selectFrom('entries').selectAll().where('user_id', '=', f.userId).where('deleted_at', 'is', null);
+  if (f.topicId) q = q.where('topic_id', '=', f.topicId);
+  if (f.from) q = q.where('created_at', '>=', f.from);
+  if (f.to) q = q.where('created_at', '<', f.to);
+  if (f.mood) q = q.where('mood', '=', f.mood);
+  // id breaks ties so pagination is stable when entries share a timestamp.
+  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').offset(f.skip).limit(f.limit).execute();
+}
+
+export async function updateEntry(db: Kysely<Database>, userId: string, id: string, patch: Partial<NewEntry>): Promise<EntryRow | undefined> {
+  return db
+    .updateTable('entries')
+    .set((eb) => ({ ...patch, updated_at: new Date(), version: eb('version', '+', 1) }))
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .where('deleted_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function softDeleteEntry(db: Kysely<Database>, userId: string, id: string): Promise<boolean> {
+  const r = await db.updateTable('entries').set({ deleted_at: new Date() }).where('id', '=', id).where('user_id', '=', userId).where('deleted_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** The rows analytics need, for one user and one half-open instant window. */
+export async function entriesInWindow(db: Kysely<Database>, userId: string, start: Date, end: Date) {
+  return db
+    .selectFrom('entries')
+    .select(['created_at', 'mood', 'sentiment_score', 'word_count', 'reading_time_minutes'])
+    .where('user_id', '=', userId)
+    .where('deleted_at', 'is', null)
+    .where('created_at', '>=', start)
+    .where('created_at', '<', end)
+    .execute();
+}

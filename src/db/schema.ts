@@ -1,0 +1,105 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T = unknown> = ColumnType<T, string, string>;
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  display_name: string | null;
+  timezone: string;
+  language: string;
+  created_at: Timestamp;
+}
+
+export interface TopicsTable {
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  description: string | null;
+  color: string;
+  tags: Json<string[]>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deleted_at: Date | null;
+}
+
+export interface EntriesTable {
+  id: Generated<string>;
+  user_id: string;
+  title: string;
+  content: string;
+  entry_type: string;
+  topic_id: string | null;
+  tags: Json<string[]>;
+  auto_tags: Json<string[]>;
+  template_id: string | null;
+  language: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  word_count: number;
+  reading_time_minutes: number;
+  mood: string | null;
+  sentiment_score: number | null;
+  emotion_analysis: Json<Record<string, unknown>> | null;
+  is_favorite: Generated<boolean>;
+  version: Generated<number>;
+  deleted_at: Date | null;
+}
+
+export interface ChatSessionsTable {
+  id: Generated<string>;
+  user_id: string;
+  session_type: string;
+  conversation_mode: string;
+  title: string | null;
+  description: string | null;
+  status: string;
+  tags: Json<string[]>;
+  metadata: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  last_activity: Timestamp;
+  message_count: Generated<number>;
+  deleted_at: Date | null;
+}
+
+export interface ChatMessagesTable {
+  id: Generated<string>;
+  session_id: string;
+  user_id: string;
+  sequence: number;
+  role: string;
+  content: string;
+  metadata: Json<Record<string, unknown>>;
+  is_fallback: boolean;
+  sentiment_polarity: number | null;
+  crisis: boolean;
+  created_at: Timestamp;
+}
+
+export interface IdempotencyKeysTable {
+  user_id: string;
+  scope: string;
+  key: string;
+  request_hash: string;
+  status_code: number;
+  response: Json<unknown>;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  users: UsersTable;
+  topics: TopicsTable;
+  entries: EntriesTable;
+  chat_sessions: ChatSessionsTable;
+  chat_messages: ChatMessagesTable;
+  idempotency_keys: IdempotencyKeysTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type TopicRow = Selectable<TopicsTable>;
+export type EntryRow = Selectable<EntriesTable>;
+export type SessionRow = Selectable<ChatSessionsTable>;
+export type MessageRow = Selectable<ChatMessagesTable>;
+export type NewEntry = Insertable<EntriesTable>;

@@ -1,0 +1,116 @@
+import type { CreateEntryBody, Entry, ListEntriesQuery, UpdateEntryBody } from '../contract/entries.js';
+import { parseWireTimestamp } from '../contract/common.js';
+import { findEntry, insertEntry, listEntries as listEntryRows, softDeleteEntry, updateEntry as updateEntryRow } from '../db/queries/entries.js';
+import { findTopic } from '../db/queries/topics.js';
+import type { EntryRow } from '../db/schema.js';
+import { moodFromPolarity } from '../domain/mood.js';
+import { readingTimeMinutes, wordCount } from '../domain/text.js';
+import type { ServiceDeps } from './deps.js';
+import { invalidField, notFound } from './errors.js';
+import { toEntry } from './mappers.js';
+import { requireUser } from './users.js';
+
+/** A client clock a little ahead of ours is not "the future". */
+const CLOCK_SKEW_MS = 60_000;
+
+async function requireOwnTopic(deps: ServiceDeps, userId: string, topicId: string | null | undefined): Promise<void> {
+  if (!topicId) return;
+  if (!(await findTopic(deps.db, userId, topicId))) throw invalidField('topic_id', 'must be a topic of this user');
+}
+
+/** Emotion fields are derived together so mood always matches the stored polarity. */
+async function analyzed(deps: ServiceDeps, content: string) {
+  const a = await deps.ai.analyzeEmotion(content);
+  const words = wordCount(content);
+  return {
+    word_count: words,
+    reading_time_minutes: readingTimeMinutes(words),
+    language: a.language,
+    mood: moodFromPolarity(a.sentiment_polarity),
+    sentiment_score: a.sentiment_polarity,
+    emotion_analysis: JSON.stringify(a),
+    auto_tags: JSON.stringify(a.primary_emotion === 'neutral' ? [] : [a.primary_emotion]),
+  };
+}
+
+export async function createEntry(deps: ServiceDeps, body: CreateEntryBody): Promise<Entry> {
+  await requireUser(deps, body.user_id);
+  await requireOwnTopic(deps, body.user_id, body.topic_id);
+  const now = deps.now();
+  let createdAt = now;
+  if (body.created_at !== undefined) {
+    createdAt = parseWireTimestamp(body.created_at);
+    if (createdAt.getTime() > now.getTime() + CLOCK_SKEW_MS) throw invalidField('created_at', 'must not lie in the future');
+  }
+  const row = await insertEntry(deps.db, {
+    user_id: body.user_id,
+    title: body.title,
+    content: body.content,
+    entry_type: body.entry_type,
+    topic_id: body.topic_id ?? null,
+    tags: JSON.stringify(body.tags),
+    template_id: body.template_id ?? null,
+    created_at: createdAt,
+    updated_at: createdAt,
+    deleted_at: null,
+    ...(await analyzed(deps, body.content)),
+  });
+  return toEntry(row);
+}
+
+function dateBound(s: string | undefined, edge: 'from' | 'to'): Date | undefined {
+  if (s === undefined) return undefined;
+  if (s.length === 10) {
+    // A bare date names a whole UTC day; `to` includes it.
+    const d = new Date(`${s}T00:00:00Z`);
+    return edge === 'to' ? new Date(d.getTime() + 86_400_000) : d;
+  }
+  return parseWireTimestamp(s);
+}
+
+export async function listEntries(deps: ServiceDeps, q: ListEntriesQuery): Promise<Entry[]> {
+  await requireUser(deps, q.user_id);
+  const rows = await listEntryRows(deps.db, {
+    userId: q.user_id,
+    skip: q.skip,
+    limit: q.limit,
+    topicId: q.topic_id,
+    from: dateBound(q.date_from, 'from'),
+    to: dateBound(q.date_to, 'to'),
+    mood: q.mood_filter,
+  });
+  return rows.map(toEntry);
+}
+
+async function ownEntry(deps: ServiceDeps, userId: string, id: string): Promise<EntryRow> {
+  await requireUser(deps, userId);
+  const row = await findEntry(deps.db, userId, id);
+  if (!row) throw notFound('entry_not_found', 'id', id);
+  return row;
+}
+
+export async function getEntry(deps: ServiceDeps, userId: string, id: string): Promise<Entry> {
+  return toEntry(await ownEntry(deps, userId, id));
+}
+
+export async function updateEntry(deps: ServiceDeps, userId: string, id: string, body: UpdateEntryBody): Promise<Entry> {
+  const current = await ownEntry(deps, userId, id);
+  await requireOwnTopic(deps, userId, body.topic_id);
+  const contentChanged = body.content !== undefined && body.content !== current.content;
+  const row = await updateEntryRow(deps.db, userId, id, {
+    ...(body.title !== undefined && { title: body.title }),
+    ...(body.content !== undefined && { content: body.content }),
+    ...(body.entry_type !== undefined && { entry_type: body.entry_type }),
+    ...(body.topic_id !== undefined && { topic_id: body.topic_id }),
+    ...(body.tags !== undefined && { tags: JSON.stringify(body.tags) }),
+    ...(body.is_favorite !== undefined && { is_favorite: body.is_favorite }),
+    ...(contentChanged ? await analyzed(deps, body.content!) : {}),
+  });
+  if (!row) throw notFound('entry_not_found', 'id', id);
+  return toEntry(row);
+}
+
+export async function deleteEntry(deps: ServiceDeps, userId: string, id: string): Promise<void> {
+  await requireUser(deps, userId);
+  if (!(await softDeleteEntry(deps.db, userId, id))) throw notFound('entry_not_found', 'id', id);
+}

@@ -1,0 +1,99 @@
+import type { z } from 'zod';
+import type { CreateSessionBody, ListSessionsQuery, PostSessionMessageBody, PostSessionMessageResponse, Session, SessionExport } from '../contract/sessions.js';
+import type { ConversationMode, SessionType } from '../contract/enums.js';
+import { parseWireTimestamp } from '../contract/common.js';
+import { allMessages, findSession, insertSession, listSessions as listSessionRows, recentMessages, softDeleteSession } from '../db/queries/chat.js';
+import type { SessionRow } from '../db/schema.js';
+import { detectLanguage } from '../domain/text.js';
+import { recordTurn } from './chat-turn.js';
+import type { ServiceDeps } from './deps.js';
+import { notFound } from './errors.js';
+import { iso, toMessage, toSession } from './mappers.js';
+import { requireUser } from './users.js';
+
+const RECENT = 5;
+
+async function ownSession(deps: ServiceDeps, userId: string, id: string): Promise<SessionRow> {
+  await requireUser(deps, userId);
+  const s = await findSession(deps.db, userId, id);
+  if (!s) throw notFound('session_not_found', 'id', id);
+  return s;
+}
+
+const withRecent = async (deps: ServiceDeps, s: SessionRow): Promise<Session> => toSession(s, await recentMessages(deps.db, s.id, RECENT));
+
+export async function createSession(deps: ServiceDeps, body: z.infer<typeof CreateSessionBody>): Promise<Session> {
+  await requireUser(deps, body.user_id);
+  const s = await insertSession(deps.db, {
+    user_id: body.user_id,
+    session_type: body.session_type,
+    conversation_mode: (body.metadata.conversation_mode as ConversationMode | undefined) ?? 'supportive_listening',
+    title: body.title ?? null,
+    description: body.description ?? null,
+    tags: body.tags,
+    metadata: body.metadata,
+    created_at: deps.now(),
+  });
+  return toSession(s, []);
+}
+
+function bound(s: string | undefined, edge: 'from' | 'to'): Date | undefined {
+  if (s === undefined) return undefined;
+  if (s.length !== 10) return parseWireTimestamp(s);
+  const d = new Date(`${s}T00:00:00Z`);
+  return edge === 'to' ? new Date(d.getTime() + 86_400_000) : d;
+}
+
+export async function listSessions(deps: ServiceDeps, q: z.infer<typeof ListSessionsQuery>): Promise<Session[]> {
+  await requireUser(deps, q.user_id);
+  const rows = await listSessionRows(deps.db, { userId: q.user_id, limit: q.limit, status: q.status, sessionType: q.session_type, from: bound(q.date_from, 'from'), to: bound(q.date_to, 'to'), theme: q.theme });
+  return Promise.all(rows.map((s) => withRecent(deps, s)));
+}
+
+export async function getSession(deps: ServiceDeps, userId: string, id: string): Promise<Session> {
+  return withRecent(deps, await ownSession(deps, userId, id));
+}
+
+export async function sessionMessages(deps: ServiceDeps, userId: string, id: string, limit: number) {
+  const s = await ownSession(deps, userId, id);
+  return (await recentMessages(deps.db, s.id, limit)).map(toMessage);
+}
+
+export async function postSessionMessage(deps: ServiceDeps, id: string, body: z.infer<typeof PostSessionMessageBody>, idempotencyKey?: string): Promise<z.infer<typeof PostSessionMessageResponse>> {
+  const s = await ownSession(deps, body.user_id, id);
+  const language = detectLanguage(body.content);
+  return recordTurn(
+    deps,
+    {
+      userId: body.user_id,
+      sessionId: s.id,
+      sessionIdPath: 'id',
+      newSession: { session_type: s.session_type as SessionType, conversation_mode: s.conversation_mode as ConversationMode, title: s.title, metadata: s.metadata },
+      message: body.content,
+      role: body.role,
+      mode: s.conversation_mode as ConversationMode,
+      style: 'empathetic',
+      language,
+      userMetadata: { language },
+      idempotency: idempotencyKey ? { scope: 'session.message', key: idempotencyKey, body: { id, ...body } } : undefined,
+    },
+    (t) => ({ user_message: toMessage(t.userMessage), assistant_message: t.assistantMessage ? toMessage(t.assistantMessage) : null }),
+  );
+}
+
+export async function deleteSession(deps: ServiceDeps, userId: string, id: string): Promise<void> {
+  await requireUser(deps, userId);
+  if (!(await softDeleteSession(deps.db, userId, id))) throw notFound('session_not_found', 'id', id);
+}
+
+export async function exportSession(deps: ServiceDeps, userId: string, id: string): Promise<z.infer<typeof SessionExport>> {
+  const s = await ownSession(deps, userId, id);
+  return { session: await withRecent(deps, s), messages: (await allMessages(deps.db, s.id)).map(toMessage), exported_at: iso(deps.now()) };
+}
+
+/** Pure: the Markdown rendering of an export. */
+export function exportToMarkdown(e: z.infer<typeof SessionExport>): string {
+  const head = `# ${e.session.title ?? 'Conversation'}\n\n- Session: ${e.session.id}\n- Type: ${e.session.session_type}\n- Status: ${e.session.status}\n- Started: ${e.session.created_at}\n- Messages: ${e.messages.length}\n`;
+  const body = e.messages.map((m) => `\n## ${m.sequence}. ${m.role} — ${m.timestamp}${m.is_fallback ? ' (fallback)' : ''}\n\n${m.content}\n`).join('');
+  return head + body;
+}
