@@ -22,6 +22,7 @@ export default defineConfig({
           include: ['tests/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['helpers/global-setup.ts'],
+          setupFiles: ['helpers/setup-file.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

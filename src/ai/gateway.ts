@@ -181,7 +181,7 @@ export function createAiGateway(config: AiConfig, deps: { now?: () => number } =
     }
   }
 
-  function generate<T>(schema: z.ZodType<T>, prompt: string, opts: GenerateOptions = {}): Promise<T> {
+  async function generate<T>(schema: z.ZodType<T>, prompt: string, opts: GenerateOptions = {}): Promise<T> {
     const messages: Message[] = [
       ...(opts.system === undefined ? [] : [{ role: 'system', content: opts.system }]),
       { role: 'user', content: prompt },

@@ -12,7 +12,7 @@ type FeltEmotion = Exclude<EmotionLabel, 'neutral'>;
  * covers German inflection (glücklich, glückliche, glücklicher) without listing every form; stems are
  * only used where no unrelated word shares the prefix (hence "freude", not "freu*", which would hit "Freund").
  */
-const LEXICON: Record<Language, Record<FeltEmotion, readonly string[]>> = {
+export const LEXICON: Record<Language, Record<FeltEmotion, readonly string[]>> = {
   en: {
     joy: ['happy', 'happier', 'happiest', 'happiness', 'joy', 'joyful', 'glad', 'excited', 'delighted', 'cheerful',
       'fun', 'laugh', 'laughed', 'laughing', 'smile', 'smiled', 'wonderful', 'great', 'amazing', 'awesome', 'proud',
@@ -36,7 +36,7 @@ const LEXICON: Record<Language, Record<FeltEmotion, readonly string[]>> = {
       'stolz*', 'erleichtert*'],
     sadness: ['traurig*', 'trauer', 'einsam*', 'weinen', 'weine', 'geweint', 'tränen', 'unglücklich*', 'deprimiert*',
       'niedergeschlagen*', 'hoffnungslos*', 'enttäuscht*', 'verzweifelt*', 'vermisse', 'vermisst'],
-    anger: ['wütend*', 'wut', 'ärger', 'ärgerlich*', 'verärgert*', 'sauer', 'zornig*', 'zorn', 'genervt', 'nervt',
+    anger: ['wütend*', 'wut', 'ärger', 'ärgert', 'ärgere', 'geärgert', 'ärgerlich*', 'verärgert*', 'sauer', 'zornig*', 'zorn', 'genervt', 'nervt',
       'hasse', 'hasst', 'gehasst', 'frustriert*', 'frustration', 'empört*'],
     fear: ['angst', 'ängste', 'ängstlich*', 'fürchte', 'furcht', 'befürchte', 'sorge', 'sorgen', 'besorgt*', 'nervös*',
       'panik', 'erschrocken', 'beunruhigt*', 'gestresst*', 'stress', 'überfordert*'],
@@ -85,7 +85,7 @@ function compile(lists: Record<FeltEmotion, readonly string[]>): Matcher {
 
 const MATCHERS: Record<Language, Matcher> = { en: compile(LEXICON.en), de: compile(LEXICON.de) };
 
-/** The label a single lower-case token expresses in that language, if any. Exposed for lexicon tests. */
+/** The label a single lower-case token expresses in that language, if any. */
 export function lexiconLabel(token: string, language: Language): FeltEmotion | undefined {
   const matcher = MATCHERS[language];
   return matcher.exact.get(token) ?? matcher.stems.find(([stem]) => token.startsWith(stem))?.[1];

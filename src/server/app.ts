@@ -6,6 +6,12 @@ import { registerRoutes } from './routes/index.js';
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    registeredRoutes: { method: string; url: string }[];
+  }
+}
+
 export interface AppOptions {
   logger?: boolean;
 }
@@ -25,6 +31,12 @@ export async function buildApp(deps: ServiceDeps, opts: AppOptions = {}): Promis
   app.setNotFoundHandler((req, reply) => {
     void reply.status(404).send({ error: 'route_not_found', message: `No route ${req.method} ${req.url.split('?')[0]}`, details: [{ path: 'url', message: 'unknown route' }] });
   });
+  // Recorded so the drift test can hold the served routes against the contract's table.
+  const registered: { method: string; url: string }[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) if (method !== 'HEAD') registered.push({ method, url: r.url });
+  });
+  app.decorate('registeredRoutes', registered);
   registerRoutes(app, deps);
   await app.ready();
   return app;

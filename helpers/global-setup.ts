@@ -1,0 +1,91 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { createDb } from '../src/db/connection.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { EmbeddedPostgresServer } from '../src/stack/postgres.js';
+import { chooseProvider, testSeed, type StackProvider } from './env.js';
+
+/** What the global setup hands to every worker (plain data: it crosses process boundaries). */
+export interface StackInfo {
+  provider: StackProvider;
+  seed: number;
+  /** embedded/containers: a superuser URL of the shared server, and the migrated template to clone. */
+  adminUrl?: string;
+  templateDb?: string;
+  /** external: the deployment under test. */
+  apiUrl?: string;
+  databaseUrl?: string;
+  restartCommand?: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    stack: StackInfo;
+  }
+}
+
+export const TEMPLATE_DB = 'journal_template';
+
+async function containerRuntimeFound(): Promise<boolean> {
+  // Asking testcontainers costs a few hundred ms; skip it when nothing could answer.
+  if (!process.env.DOCKER_HOST && !existsSync('/var/run/docker.sock')) return false;
+  try {
+    const { getContainerRuntimeClient } = await import('testcontainers');
+    await getContainerRuntimeClient();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function migrateTemplate(adminUrl: string, createDatabase: (name: string) => Promise<void>): Promise<void> {
+  await createDatabase(TEMPLATE_DB);
+  const handle = createDb(adminUrl.replace(/\/[^/]*$/, `/${TEMPLATE_DB}`), { max: 1 });
+  try {
+    await migrateToLatest(handle.db);
+  } finally {
+    // Clones need a template nobody is connected to.
+    await handle.close();
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const seed = testSeed();
+  const provider = chooseProvider(process.env, await containerRuntimeFound());
+  console.log(`[journal-suite] stack provider: ${provider}; seed: ${seed} (set JOURNAL_TEST_SEED to replay)`);
+
+  if (provider === 'external') {
+    const apiUrl = process.env.JOURNAL_API_URL;
+    if (!apiUrl) throw new Error('JOURNAL_STACK=external needs JOURNAL_API_URL (e.g. http://127.0.0.1:8000)');
+    project.provide('stack', {
+      provider,
+      seed,
+      apiUrl: apiUrl.replace(/\/api\/v1\/?$/, '').replace(/\/$/, ''),
+      ...(process.env.JOURNAL_DATABASE_URL && { databaseUrl: process.env.JOURNAL_DATABASE_URL }),
+      ...(process.env.JOURNAL_RESTART_COMMAND && { restartCommand: process.env.JOURNAL_RESTART_COMMAND }),
+    });
+    return async () => undefined;
+  }
+
+  if (provider === 'containers') {
+    const { startContainersInfrastructure } = await import('./containers.js');
+    const infra = await startContainersInfrastructure();
+    await migrateTemplate(infra.adminUrl, infra.createDatabase);
+    project.provide('stack', { provider, seed, adminUrl: infra.adminUrl, templateDb: TEMPLATE_DB });
+    return infra.stop;
+  }
+
+  const t0 = performance.now();
+  const dataDir = await mkdtemp(join(tmpdir(), 'journal-suite-pg-'));
+  const pg = await EmbeddedPostgresServer.start({ dataDir, persistent: false });
+  await migrateTemplate(pg.adminUrl(), (name) => pg.createDatabase(name));
+  console.log(`[journal-suite] embedded PostgreSQL on port ${pg.port}, template migrated in ${Math.round(performance.now() - t0)} ms`);
+  project.provide('stack', { provider, seed, adminUrl: pg.adminUrl(), templateDb: TEMPLATE_DB });
+  return async () => {
+    await pg.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+}

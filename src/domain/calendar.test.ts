@@ -1,0 +1,169 @@
+import { describe, it, expect } from 'vitest';
+import { addDays, calendarWindow, isValidTimeZone, localDate, startOfLocalDay } from './calendar.js';
+
+const iso = (d: Date) => d.toISOString();
+
+describe('isValidTimeZone', () => {
+  it('accepts IANA zones and UTC', () => {
+    for (const tz of ['UTC', 'Europe/Berlin', 'America/Los_Angeles', 'Pacific/Kiritimati', 'Asia/Kolkata']) {
+      expect(isValidTimeZone(tz), tz).toBe(true);
+    }
+  });
+
+  it('rejects unknown and empty names', () => {
+    for (const tz of ['', '  ', 'Mars/Olympus', 'Europe/Berlinn', 'GMT+25']) expect(isValidTimeZone(tz), tz).toBe(false);
+  });
+});
+
+describe('localDate', () => {
+  it('puts 23:30 and 00:30 local time on different dates in several zones', () => {
+    const cases = [
+      // [zone, 23:30 local on 2026-06-14 as UTC, 00:30 local on 2026-06-15 as UTC]
+      ['UTC', '2026-06-14T23:30:00Z', '2026-06-15T00:30:00Z'],
+      ['Europe/Berlin', '2026-06-14T21:30:00Z', '2026-06-14T22:30:00Z'],
+      ['America/Los_Angeles', '2026-06-15T06:30:00Z', '2026-06-15T07:30:00Z'],
+      ['Asia/Kolkata', '2026-06-14T18:00:00Z', '2026-06-14T19:00:00Z'],
+      ['Pacific/Kiritimati', '2026-06-14T09:30:00Z', '2026-06-14T10:30:00Z'],
+    ] as const;
+    for (const [tz, lateEvening, justAfterMidnight] of cases) {
+      expect(localDate(new Date(lateEvening), tz), tz).toBe('2026-06-14');
+      expect(localDate(new Date(justAfterMidnight), tz), tz).toBe('2026-06-15');
+    }
+  });
+
+  it('differs from the UTC date when the zone is far from UTC', () => {
+    const instant = new Date('2026-01-01T11:00:00Z');
+    expect(localDate(instant, 'Pacific/Kiritimati')).toBe('2026-01-02');
+    expect(localDate(instant, 'Pacific/Pago_Pago')).toBe('2026-01-01');
+    expect(localDate(new Date('2026-01-01T10:00:00Z'), 'Pacific/Pago_Pago')).toBe('2025-12-31');
+  });
+
+  it('throws for an unknown zone', () => {
+    expect(() => localDate(new Date(), 'Mars/Olympus')).toThrow(RangeError);
+  });
+});
+
+describe('addDays', () => {
+  it('crosses month, year and leap-day boundaries', () => {
+    expect(addDays('2026-01-31', 1)).toBe('2026-02-01');
+    expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+    expect(addDays('2028-02-28', 1)).toBe('2028-02-29');
+    expect(addDays('2026-02-28', 1)).toBe('2026-03-01');
+    expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
+    expect(addDays('2026-03-29', 0)).toBe('2026-03-29');
+    expect(addDays('2026-01-01', 365)).toBe('2027-01-01');
+  });
+
+  it('is unaffected by DST (pure calendar arithmetic)', () => {
+    expect(addDays('2026-03-28', 2)).toBe('2026-03-30');
+    expect(addDays('2026-10-26', -2)).toBe('2026-10-24');
+  });
+
+  it('rejects malformed or impossible dates', () => {
+    expect(() => addDays('2026-02-30', 1)).toThrow(RangeError);
+    expect(() => addDays('2026-2-3', 1)).toThrow(RangeError);
+    expect(() => addDays('2026-01-01', 0.5)).toThrow(RangeError);
+  });
+});
+
+describe('startOfLocalDay', () => {
+  it.each([
+    // Europe/Berlin: ordinary winter and summer days, and both change days (midnight is unaffected).
+    ['2026-01-15', 'Europe/Berlin', '2026-01-14T23:00:00.000Z'],
+    ['2026-03-29', 'Europe/Berlin', '2026-03-28T23:00:00.000Z'],
+    ['2026-03-30', 'Europe/Berlin', '2026-03-29T22:00:00.000Z'],
+    ['2026-10-25', 'Europe/Berlin', '2026-10-24T22:00:00.000Z'],
+    ['2026-10-26', 'Europe/Berlin', '2026-10-25T23:00:00.000Z'],
+    ['2026-03-08', 'America/Los_Angeles', '2026-03-08T08:00:00.000Z'],
+    ['2026-03-09', 'America/Los_Angeles', '2026-03-09T07:00:00.000Z'],
+    ['2026-11-01', 'America/Los_Angeles', '2026-11-01T07:00:00.000Z'],
+    ['2026-11-02', 'America/Los_Angeles', '2026-11-02T08:00:00.000Z'],
+    ['2026-06-15', 'Pacific/Kiritimati', '2026-06-14T10:00:00.000Z'],
+    ['2026-06-15', 'UTC', '2026-06-15T00:00:00.000Z'],
+    ['2026-06-15', 'Asia/Kolkata', '2026-06-14T18:30:00.000Z'],
+  ])('%s in %s begins at %s', (date, tz, expected) => {
+    expect(iso(startOfLocalDay(date, tz))).toBe(expected);
+  });
+
+  it('finds the first existing instant when the zone skips local midnight', () => {
+    // America/Santiago jumps from 23:59:59 (-04) on 2026-09-05 straight to 01:00 (-03) on 2026-09-06.
+    const start = startOfLocalDay('2026-09-06', 'America/Santiago');
+    expect(iso(start)).toBe('2026-09-06T04:00:00.000Z');
+    expect(localDate(new Date(start.getTime() - 1), 'America/Santiago')).toBe('2026-09-05');
+  });
+
+  it('handles a zone that falls back at local midnight into the previous day', () => {
+    // America/Sao_Paulo ended DST on 2018-02-18 at 00:00 (-02), back to 23:00 (-03) on 2018-02-17.
+    expect(iso(startOfLocalDay('2018-02-18', 'America/Sao_Paulo'))).toBe('2018-02-18T03:00:00.000Z');
+    expect(iso(startOfLocalDay('2018-02-17', 'America/Sao_Paulo'))).toBe('2018-02-17T02:00:00.000Z');
+  });
+
+  it('returns an instant that is on the date while the millisecond before is not', () => {
+    for (const tz of ['Europe/Berlin', 'America/Los_Angeles', 'Pacific/Kiritimati', 'Australia/Lord_Howe']) {
+      for (const date of ['2026-03-08', '2026-03-29', '2026-04-05', '2026-10-04', '2026-10-25', '2026-11-01']) {
+        const start = startOfLocalDay(date, tz);
+        expect(localDate(start, tz), `${date} ${tz}`).toBe(date);
+        expect(localDate(new Date(start.getTime() - 1), tz), `${date} ${tz}`).toBe(addDays(date, -1));
+      }
+    }
+  });
+
+  it('makes DST change days 23 and 25 hours long', () => {
+    const hours = (date: string, tz: string) =>
+      (startOfLocalDay(addDays(date, 1), tz).getTime() - startOfLocalDay(date, tz).getTime()) / 3_600_000;
+    expect(hours('2026-03-29', 'Europe/Berlin')).toBe(23);
+    expect(hours('2026-10-25', 'Europe/Berlin')).toBe(25);
+    expect(hours('2026-03-08', 'America/Los_Angeles')).toBe(23);
+    expect(hours('2026-11-01', 'America/Los_Angeles')).toBe(25);
+    expect(hours('2026-06-15', 'Pacific/Kiritimati')).toBe(24);
+  });
+});
+
+describe('calendarWindow', () => {
+  it('covers today and the days-1 dates before it, as a half-open instant range', () => {
+    const w = calendarWindow(new Date('2026-06-15T12:00:00Z'), 7, 'UTC');
+    expect(w.from).toBe('2026-06-09');
+    expect(w.to).toBe('2026-06-15');
+    expect(w.dates).toEqual(['2026-06-09', '2026-06-10', '2026-06-11', '2026-06-12', '2026-06-13', '2026-06-14', '2026-06-15']);
+    expect(iso(w.startInstant)).toBe('2026-06-09T00:00:00.000Z');
+    expect(iso(w.endInstant)).toBe('2026-06-16T00:00:00.000Z');
+  });
+
+  it('takes "today" from the zone, not from UTC', () => {
+    const now = new Date('2026-06-15T22:30:00Z');
+    expect(calendarWindow(now, 7, 'Europe/Berlin').to).toBe('2026-06-16');
+    expect(calendarWindow(now, 7, 'America/Los_Angeles').to).toBe('2026-06-15');
+    expect(calendarWindow(new Date('2026-06-15T10:30:00Z'), 7, 'Pacific/Kiritimati').to).toBe('2026-06-16');
+  });
+
+  it('spans exactly `days` dates across the Berlin spring-forward day', () => {
+    const w = calendarWindow(new Date('2026-04-02T10:00:00Z'), 7, 'Europe/Berlin');
+    expect(w.dates).toHaveLength(7);
+    expect(w.dates).toContain('2026-03-29');
+    expect(w.from).toBe('2026-03-27');
+    expect(iso(w.startInstant)).toBe('2026-03-26T23:00:00.000Z');
+    expect(iso(w.endInstant)).toBe('2026-04-02T22:00:00.000Z');
+    expect((w.endInstant.getTime() - w.startInstant.getTime()) / 3_600_000).toBe(7 * 24 - 1);
+  });
+
+  it('spans exactly `days` dates, one hour longer, across the Los Angeles fall-back day', () => {
+    const w = calendarWindow(new Date('2026-11-03T20:00:00Z'), 7, 'America/Los_Angeles');
+    expect(w.dates).toHaveLength(7);
+    expect(w.dates).toContain('2026-11-01');
+    expect((w.endInstant.getTime() - w.startInstant.getTime()) / 3_600_000).toBe(7 * 24 + 1);
+  });
+
+  it('handles a one-day and a year-long window', () => {
+    const now = new Date('2026-03-01T00:00:00Z');
+    expect(calendarWindow(now, 1, 'UTC').dates).toEqual(['2026-03-01']);
+    const year = calendarWindow(now, 365, 'UTC');
+    expect(year.dates).toHaveLength(365);
+    expect(new Set(year.dates).size).toBe(365);
+    expect(year.from).toBe('2025-03-02');
+  });
+
+  it('rejects a non-positive or fractional day count', () => {
+    expect(() => calendarWindow(new Date(), 0, 'UTC')).toThrow(RangeError);
+    expect(() => calendarWindow(new Date(), 1.5, 'UTC')).toThrow(RangeError);
+  });
+});

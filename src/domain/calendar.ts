@@ -1,0 +1,135 @@
+/**
+ * Calendar math in a user's IANA time zone with Intl only. Local dates are 'YYYY-MM-DD' strings:
+ * they compare and sort correctly as strings and carry no accidental time or offset.
+ */
+
+const DATE_FORMATTERS = new Map<string, Intl.DateTimeFormat>();
+
+// Formatter construction is the expensive part; analytics call localDate once per entry.
+function dateFormatter(tz: string): Intl.DateTimeFormat {
+  let formatter = DATE_FORMATTERS.get(tz);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US-u-ca-gregory-nu-latn', {
+      timeZone: tz,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    DATE_FORMATTERS.set(tz, formatter);
+  }
+  return formatter;
+}
+
+export function isValidTimeZone(tz: string): boolean {
+  if (typeof tz !== 'string' || tz.trim() === '') return false;
+  try {
+    dateFormatter(tz);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The calendar date that a wall clock in `tz` shows at `instant`. */
+export function localDate(instant: Date, tz: string): string {
+  let year = '';
+  let month = '';
+  let day = '';
+  for (const part of dateFormatter(tz).formatToParts(instant)) {
+    if (part.type === 'year') year = part.value;
+    else if (part.type === 'month') month = part.value;
+    else if (part.type === 'day') day = part.value;
+  }
+  return `${year.padStart(4, '0')}-${month}-${day}`;
+}
+
+const DATE_SHAPE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function parseDate(date: string): { year: number; month: number; day: number } {
+  const match = DATE_SHAPE.exec(date);
+  if (match) {
+    const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+    if (formatUtcDate(utcMidnight(year, month, day)) === date) return { year, month, day };
+  }
+  throw new RangeError(`not a calendar date (YYYY-MM-DD): ${date}`);
+}
+
+// setUTCFullYear, unlike Date.UTC, does not map years 0..99 to 1900..1999.
+function utcMidnight(year: number, month: number, day: number): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  return d.getTime();
+}
+
+function formatUtcDate(ms: number): string {
+  const d = new Date(ms);
+  const year = String(d.getUTCFullYear()).padStart(4, '0');
+  const month = String(d.getUTCMonth() + 1).padStart(2, '0');
+  const day = String(d.getUTCDate()).padStart(2, '0');
+  return `${year}-${month}-${day}`;
+}
+
+export function addDays(date: string, n: number): string {
+  if (!Number.isInteger(n)) throw new RangeError(`days must be an integer, got ${n}`);
+  const { year, month, day } = parseDate(date);
+  return formatUtcDate(utcMidnight(year, month, day + n));
+}
+
+const HOUR = 3_600_000;
+// Every offset that has ever existed lies within ±16h (historical LMT included), so local midnight
+// of `date` falls inside this span around UTC midnight of the same date.
+const SEARCH_BEFORE = 16 * HOUR;
+const SEARCH_AFTER = 16 * HOUR;
+// Shorter than any DST shift (the smallest in use is 30 min), so the scan cannot step over a day
+// that begins, is interrupted by a backward jump, and begins again.
+const SCAN_STEP = 15 * 60_000;
+
+/**
+ * The first instant at which the wall clock in `tz` shows `date`. Found by search instead of by
+ * subtracting an offset, because on a DST day the offset at local midnight differs from the offset
+ * at UTC midnight, and in zones that shift at midnight the local time 00:00 does not exist at all.
+ */
+export function startOfLocalDay(date: string, tz: string): Date {
+  const { year, month, day } = parseDate(date);
+  const anchor = utcMidnight(year, month, day);
+  const reached = (ms: number) => localDate(new Date(ms), tz) >= date;
+
+  let before = anchor - SEARCH_BEFORE;
+  if (reached(before)) throw new RangeError(`cannot locate ${date} in ${tz}`);
+  let after = before;
+  while (!reached(after)) {
+    before = after;
+    after += SCAN_STEP;
+    if (after > anchor + SEARCH_AFTER) throw new RangeError(`cannot locate ${date} in ${tz}`);
+  }
+  // Invariant: `before` is not yet on `date`, `after` is; narrow to the millisecond.
+  while (after - before > 1) {
+    const mid = before + Math.floor((after - before) / 2);
+    if (reached(mid)) after = mid;
+    else before = mid;
+  }
+  return new Date(after);
+}
+
+/** A run of `days` whole local calendar days ending today, with its half-open instant range. */
+export interface CalendarWindow {
+  dates: string[];
+  from: string;
+  to: string;
+  startInstant: Date;
+  endInstant: Date;
+}
+
+export function calendarWindow(now: Date, days: number, tz: string): CalendarWindow {
+  if (!Number.isInteger(days) || days < 1) throw new RangeError(`days must be a positive integer, got ${days}`);
+  const to = localDate(now, tz);
+  const from = addDays(to, -(days - 1));
+  const dates = Array.from({ length: days }, (_, i) => addDays(from, i));
+  return {
+    dates,
+    from,
+    to,
+    startInstant: startOfLocalDay(from, tz),
+    endInstant: startOfLocalDay(addDays(to, 1), tz),
+  };
+}

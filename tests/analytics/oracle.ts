@@ -1,0 +1,153 @@
+// An independent oracle for the analytics endpoints, written from CONTRACT.md's words without importing the
+// backend's domain code: local dates come from Intl, windows are lists of calendar dates.
+import type { Entry } from '../../src/contract/entries.js';
+
+const MOODS = ['very_positive', 'positive', 'neutral', 'negative', 'very_negative'] as const;
+type Mood = (typeof MOODS)[number];
+
+export function localDateOf(iso: string | Date, tz: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+}
+
+export function shiftDate(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+export function windowDates(now: Date, days: number, tz: string): string[] {
+  const today = localDateOf(now, tz);
+  return Array.from({ length: days }, (_, i) => shiftDate(today, i - (days - 1)));
+}
+
+/** The UTC offset in minutes of a zone at an instant. */
+export function offsetMinutes(at: Date, tz: string): number {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(at).map((p) => [p.type, p.value]));
+  const asUtc = Date.UTC(+parts.year!, +parts.month! - 1, +parts.day!, +parts.hour!, +parts.minute!, +parts.second!);
+  return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
+}
+
+/** The instant of a local wall-clock time, found by trying the offsets around it (DST-safe for non-gap times). */
+export function instantAt(date: string, hh: number, mm: number, tz: string): Date {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const wall = Date.UTC(y, m - 1, d, hh, mm);
+  for (const probe of [wall - 14 * 3_600_000, wall, wall + 14 * 3_600_000]) {
+    const candidate = new Date(wall - offsetMinutes(new Date(probe), tz) * 60_000);
+    if (localDateOf(candidate, tz) === date && new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(candidate) === `${String(hh).padStart(2, '0')}:${String(mm).padStart(2, '0')}`) return candidate;
+  }
+  throw new Error(`no instant for ${date} ${hh}:${mm} in ${tz}`);
+}
+
+/** Local dates within the last year on which the zone's offset changed (DST days). */
+export function recentOffsetChanges(now: Date, tz: string): string[] {
+  const out: string[] = [];
+  const today = localDateOf(now, tz);
+  for (let i = 1; i < 364; i++) {
+    const date = shiftDate(today, -i);
+    const noonBefore = instantAt(shiftDate(date, -1), 12, 0, tz);
+    const noon = instantAt(date, 12, 0, tz);
+    if (offsetMinutes(noonBefore, tz) !== offsetMinutes(noon, tz)) out.push(date);
+  }
+  return out;
+}
+
+const round = (x: number, k: number) => Math.round(x * 10 ** k) / 10 ** k;
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+
+function percentages(counts: number[]): number[] {
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (total === 0) return counts.map(() => 0);
+  const exact = counts.map((c) => (c * 10_000) / total);
+  const floors = exact.map(Math.floor);
+  let left = 10_000 - floors.reduce((a, b) => a + b, 0);
+  const order = exact.map((e, i) => ({ i, r: e - Math.floor(e) })).sort((a, b) => b.r - a.r || a.i - b.i);
+  for (const { i } of order) {
+    if (left <= 0) break;
+    floors[i]! += 1;
+    left -= 1;
+  }
+  return floors.map((f) => f / 100);
+}
+
+function inWindow(entries: Entry[], now: Date, days: number, tz: string) {
+  const dates = windowDates(now, days, tz);
+  const set = new Set(dates);
+  return { dates, rows: entries.filter((e) => set.has(localDateOf(e.created_at, tz)) && new Date(e.created_at) <= now) };
+}
+
+function runs(activeDates: string[]): number[] {
+  const sorted = [...new Set(activeDates)].sort();
+  const out: number[] = [];
+  let len = 0;
+  sorted.forEach((d, i) => {
+    len = i > 0 && shiftDate(sorted[i - 1]!, 1) === d ? len + 1 : 1;
+    out.push(len);
+  });
+  return out;
+}
+
+export function expectedMood(entries: Entry[], now: Date, days: number, tz: string) {
+  const { dates, rows } = inWindow(entries, now, days, tz);
+  const counts = MOODS.map((m) => rows.filter((e) => e.mood === m).length);
+  const pct = percentages(counts);
+  const dist = Object.fromEntries(
+    MOODS.map((m, i) => {
+      const of = rows.filter((e) => e.mood === m);
+      const times = of.map((e) => e.created_at).sort();
+      const avg = mean(of.map((e) => e.sentiment_score).filter((s): s is number => s !== null));
+      return [m, { count: counts[i], percentage: pct[i], avg_sentiment: avg === null ? null : round(avg, 4), first_entry: times[0] ?? null, last_entry: times.at(-1) ?? null }];
+    }),
+  );
+  const daily = dates.map((date) => {
+    const of = rows.filter((e) => localDateOf(e.created_at, tz) === date);
+    const avg = mean(of.map((e) => e.sentiment_score).filter((s): s is number => s !== null));
+    let dominant: Mood | null = null;
+    let best = 0;
+    for (const m of MOODS) {
+      const c = of.filter((e) => e.mood === m).length;
+      if (c > best) [dominant, best] = [m, c];
+    }
+    return { date, entry_count: of.length, avg_sentiment: avg === null ? null : round(avg, 4), dominant_mood: dominant };
+  });
+  const words = rows.reduce((a, e) => a + e.word_count, 0);
+  const active = new Set(rows.map((e) => localDateOf(e.created_at, tz))).size;
+  const overall = mean(rows.map((e) => e.sentiment_score).filter((s): s is number => s !== null));
+  return {
+    period_days: days,
+    timezone: tz,
+    mood_distribution: dist,
+    daily_trends: daily,
+    statistics: {
+      total_entries: rows.length,
+      overall_sentiment: overall === null ? null : round(overall, 4),
+      total_words: words,
+      avg_words_per_entry: rows.length ? round(words / rows.length, 2) : 0,
+      active_days: active,
+      consistency_percentage: round((active / days) * 100, 2),
+    },
+  };
+}
+
+export function expectedWriting(entries: Entry[], now: Date, days: number, tz: string) {
+  const { rows } = inWindow(entries, now, days, tz);
+  const words = rows.map((e) => e.word_count);
+  const activeDates = [...new Set(rows.map((e) => localDateOf(e.created_at, tz)))].sort();
+  const r = runs(activeDates);
+  const today = localDateOf(now, tz);
+  const last = activeDates.at(-1) ?? null;
+  const current = last === today || last === shiftDate(today, -1) ? r.at(-1)! : 0;
+  const total = words.reduce((a, b) => a + b, 0);
+  return {
+    period_days: days,
+    timezone: tz,
+    total_entries: rows.length,
+    total_words: total,
+    avg_words_per_entry: rows.length ? round(total / rows.length, 2) : 0,
+    longest_entry_words: words.length ? Math.max(...words) : null,
+    shortest_entry_words: words.length ? Math.min(...words) : null,
+    active_days: activeDates.length,
+    total_reading_time_minutes: rows.reduce((a, e) => a + e.reading_time_minutes, 0),
+    consistency_percentage: round((activeDates.length / days) * 100, 2),
+    avg_entries_per_active_day: activeDates.length ? round(rows.length / activeDates.length, 2) : 0,
+    streak_info: { current_streak: current, longest_streak: r.length ? Math.max(...r) : 0, total_active_days: activeDates.length, last_entry_date: last },
+  };
+}

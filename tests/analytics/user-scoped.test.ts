@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { ApiClient } from '../../helpers/api.js';
+import { useStack } from '../../helpers/stack.js';
+import { createUser, fixtures } from '../../helpers/users.js';
+import type { Entry } from '../../src/contract/entries.js';
+import type { Language } from '../../src/contract/enums.js';
+import { expectedMood, expectedWriting, instantAt, localDateOf, recentOffsetChanges, shiftDate } from './oracle.js';
+
+const stack = useStack();
+
+async function write(api: ApiClient, userId: string, at: Date, language: Language = 'en'): Promise<Entry> {
+  const b = fixtures().entry(language);
+  return api.ok('createEntry', { body: { user_id: userId, title: b.title, content: b.content, created_at: at.toISOString() } }, 201);
+}
+
+/** Asks the API and the oracle for the same window; a window crossing midnight mid-call may match either side. */
+async function expectAnalyticsMatch(userId: string, entries: Entry[], tz: string, days: number) {
+  const before = new Date();
+  const mood = await stack.api.ok('moodAnalytics', { query: { user_id: userId, days, tz } });
+  const writing = await stack.api.ok('writingAnalytics', { query: { user_id: userId, days, tz } });
+  const after = new Date();
+  const { generated_at: _g1, chat: _c, ...moodBody } = mood;
+  const { generated_at: _g2, ...writingBody } = writing;
+  const candidates = [before, after].map((now) => ({ mood: expectedMood(entries, now, days, tz), writing: expectedWriting(entries, now, days, tz) }));
+  const match = candidates.find((c) => JSON.stringify(c.mood) === JSON.stringify(moodBody) && JSON.stringify(c.writing) === JSON.stringify(writingBody));
+  if (!match) {
+    expect(moodBody).toEqual(candidates[1]!.mood);
+    expect(writingBody).toEqual(candidates[1]!.writing);
+  }
+  const pct = Object.values(mood.mood_distribution).reduce((a, m) => a + m.percentage, 0);
+  if (mood.statistics.total_entries > 0) expect(Math.round(pct * 100) / 100).toBe(100);
+  expect(writing.streak_info.current_streak).toBeLessThanOrEqual(writing.streak_info.longest_streak);
+  return { mood, writing };
+}
+
+describe('analytics are user-scoped and equal an independent oracle', () => {
+  it('several users with random data: each user sees exactly their own figures', async () => {
+    const f = fixtures();
+    const users = await Promise.all(['UTC', 'America/Los_Angeles', 'Europe/Berlin', 'Pacific/Kiritimati'].map((timezone) => createUser(stack.api, { timezone })));
+    const written = new Map<string, Entry[]>();
+    for (const u of users) {
+      const mine: Entry[] = [];
+      const n = f.int(6, 12);
+      for (let i = 0; i < n; i++) {
+        const at = new Date(Date.now() - f.int(0, 40) * 86_400_000 - f.int(60, 86_000) * 1000);
+        mine.push(await write(stack.api, u.id, at, f.pick(['en', 'de'] as const)));
+      }
+      written.set(u.id, mine);
+    }
+    for (const u of users) {
+      for (const days of [7, 30, 365]) await expectAnalyticsMatch(u.id, written.get(u.id)!, u.timezone, days);
+    }
+  });
+
+  it("one user's writes never change another's figures; a write shows immediately; a soft delete drops out", async () => {
+    const [a, b] = [await createUser(stack.api), await createUser(stack.api)];
+    const aEntries = [await write(stack.api, a.id, new Date(Date.now() - 86_400_000))];
+    const bBefore = await expectAnalyticsMatch(b.id, [], 'UTC', 30);
+    const first = await expectAnalyticsMatch(a.id, aEntries, 'UTC', 30);
+    const extra = await write(stack.api, a.id, new Date(Date.now() - 60_000));
+    aEntries.push(extra);
+    const second = await expectAnalyticsMatch(a.id, aEntries, 'UTC', 30);
+    expect(second.writing.total_entries).toBe(first.writing.total_entries + 1);
+    const bAfter = await expectAnalyticsMatch(b.id, [], 'UTC', 30);
+    expect(bAfter.writing).toEqual({ ...bBefore.writing, generated_at: bAfter.writing.generated_at });
+    await stack.api.ok('deleteEntry', { params: { id: extra.id }, query: { user_id: a.id } }, 204);
+    const third = await expectAnalyticsMatch(a.id, aEntries.slice(0, 1), 'UTC', 30);
+    expect(third.writing.total_entries).toBe(first.writing.total_entries);
+  });
+
+  it('entries at 23:30 and 00:30 local land on their local days in every zone, also across DST changes', async () => {
+    for (const tz of ['UTC', 'America/Los_Angeles', 'Europe/Berlin', 'Pacific/Kiritimati']) {
+      const u = await createUser(stack.api, { timezone: tz });
+      const today = localDateOf(new Date(), tz);
+      const days = [shiftDate(today, -2), shiftDate(today, -5), ...recentOffsetChanges(new Date(), tz)];
+      const entries: Entry[] = [];
+      for (const d of days) {
+        entries.push(await write(stack.api, u.id, instantAt(d, 0, 30, tz)));
+        entries.push(await write(stack.api, u.id, instantAt(shiftDate(d, -1), 23, 30, tz), 'de'));
+      }
+      const { mood } = await expectAnalyticsMatch(u.id, entries, tz, 365);
+      // Each change day holds exactly its own 00:30 entry (and the 23:30 of the day after it, if any).
+      for (const d of days) expect(mood.daily_trends.find((t) => t.date === d)?.entry_count, `${tz} ${d}`).toBeGreaterThanOrEqual(1);
+      expect(mood.daily_trends).toHaveLength(365);
+    }
+  });
+
+  it('window boundaries: days=7 and days=365 include the first local day and exclude the day before', async () => {
+    for (const [tz, days] of [['Europe/Berlin', 7], ['America/Los_Angeles', 365], ['Pacific/Kiritimati', 7]] as const) {
+      const u = await createUser(stack.api, { timezone: tz });
+      const today = localDateOf(new Date(), tz);
+      const first = shiftDate(today, -(days - 1));
+      const inside = await write(stack.api, u.id, instantAt(first, 0, 1, tz));
+      const outside = await write(stack.api, u.id, instantAt(shiftDate(first, -1), 23, 59, tz));
+      const { writing } = await expectAnalyticsMatch(u.id, [inside, outside], tz, days);
+      expect(writing.total_entries).toBe(1);
+      expect(writing.consistency_percentage).toBeLessThanOrEqual(100);
+    }
+  });
+
+  it('the tz override and the user timezone give their own calendar', async () => {
+    const u = await createUser(stack.api, { timezone: 'Pacific/Kiritimati' });
+    const e = await write(stack.api, u.id, new Date(Date.now() - 3 * 86_400_000));
+    const viaUser = await stack.api.ok('moodAnalytics', { query: { user_id: u.id, days: 7 } });
+    expect(viaUser.timezone).toBe('Pacific/Kiritimati');
+    await expectAnalyticsMatch(u.id, [e], 'America/Los_Angeles', 7);
+  });
+});

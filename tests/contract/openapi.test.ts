@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { useStack } from '../../helpers/stack.js';
+import { buildOpenApiDocument } from '../../src/contract/openapi.js';
+import { fastifyPath, routeList } from '../../src/contract/routes.js';
+import { buildApp } from '../../src/server/app.js';
+import { createAiGateway } from '../../src/ai/gateway.js';
+import { aiConfigFromEnv } from '../../src/ai/config.js';
+import { createDb } from '../../src/db/connection.js';
+
+const stack = useStack();
+
+describe('OpenAPI document', () => {
+  it('the served document equals the one generated from the zod schemas', async () => {
+    const served = await stack.api.ok('openapi');
+    expect(served).toEqual(buildOpenApiDocument());
+  });
+
+  it('documents every route the server registers, and nothing it does not', async () => {
+    // Building the app connects to nothing; it only registers routes.
+    const handle = createDb('postgres://unused@127.0.0.1:1/unused');
+    const app = await buildApp({ db: handle.db, ai: createAiGateway(aiConfigFromEnv({})), now: () => new Date(), version: 'test' });
+    try {
+      const served = app.registeredRoutes.map((r) => `${r.method} ${r.url}`).sort();
+      const documented = routeList.map((r) => `${r.method} ${fastifyPath(r.path)}`).sort();
+      expect(served).toEqual(documented);
+    } finally {
+      await app.close();
+      await handle.close();
+    }
+  });
+
+  it('every documented path has a response schema for each declared status', () => {
+    const doc = buildOpenApiDocument() as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    for (const r of routeList) {
+      const op = doc.paths[r.path]?.[r.method.toLowerCase()];
+      expect(op, `${r.method} ${r.path}`).toBeDefined();
+      expect(Object.keys(op!.responses).sort()).toEqual([...Object.keys(r.success), ...r.errors.map(String)].sort());
+    }
+  });
+});

@@ -1,0 +1,95 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { useStack } from '../../helpers/stack.js';
+import { createUser, fixtures } from '../../helpers/users.js';
+import { routeList, routes, type RouteId, type RouteSpec } from '../../src/contract/routes.js';
+import { fieldsOf, invalidJsonValue, invalidWireString } from './mutations.js';
+
+const stack = useStack();
+const RUNS = 100;
+
+type Valid = { params?: Record<string, string>; query?: Record<string, unknown>; body?: Record<string, unknown> };
+
+/** A valid request per route, so that one mutated field is the only thing wrong. */
+async function validInputs(): Promise<Partial<Record<RouteId, Valid>>> {
+  const u = await createUser(stack.api);
+  const user_id = u.id;
+  const topic = await stack.api.ok('createTopic', { body: { user_id, name: 'fuzz' } });
+  const entry = await stack.api.ok('createEntry', { body: { user_id, title: 't', content: fixtures().entryText() } }, 201);
+  const chat = await stack.api.ok('chatMessage', { body: { user_id, message: 'hello' } });
+  const sid = chat.session_id;
+  return {
+    createUser: { body: { username: 'fuzzer', timezone: 'UTC', language: 'en' } },
+    getUser: { params: { id: user_id } },
+    createTopic: { body: { user_id, name: 'fuzz-topic', color: '#112233', tags: [] } },
+    listTopics: { query: { user_id } },
+    getTopic: { params: { id: topic.id }, query: { user_id } },
+    deleteTopic: { params: { id: topic.id }, query: { user_id } },
+    createEntry: { body: { user_id, title: 't', content: 'valid content', entry_type: 'journal', topic_id: topic.id, tags: [], created_at: '2026-01-01T00:00:00Z' } },
+    listEntries: { query: { user_id, skip: 0, limit: 10, topic_id: topic.id, mood_filter: 'neutral' } },
+    moodAnalytics: { query: { user_id, days: 30, tz: 'UTC' } },
+    writingAnalytics: { query: { user_id, days: 30, tz: 'UTC' } },
+    getEntry: { params: { id: entry.id }, query: { user_id } },
+    updateEntry: { params: { id: entry.id }, query: { user_id }, body: { title: 'new', is_favorite: true } },
+    deleteEntry: { params: { id: entry.id }, query: { user_id } },
+    chatMessage: { body: { user_id, session_id: sid, message: 'hi', conversation_mode: 'goal_setting', preferred_style: 'practical', session_type: 'free_chat' } },
+    conversations: { query: { user_id, limit: 5 } },
+    history: { params: { session_id: sid }, query: { user_id, limit: 5 } },
+    startConversation: { body: { user_id, conversation_mode: 'goal_setting', session_type: 'inner_voice' } },
+    endConversation: { params: { session_id: sid }, query: { user_id } },
+    chatStats: { query: { user_id } },
+    createSession: { body: { user_id, session_type: 'free_chat', title: 't', tags: [] } },
+    listSessions: { query: { user_id, limit: 5, status: 'active', session_type: 'free_chat' } },
+    getSession: { params: { id: sid }, query: { user_id } },
+    sessionMessages: { params: { id: sid }, query: { user_id, limit: 5 } },
+    postSessionMessage: { params: { id: sid }, body: { user_id, content: 'more', role: 'user' } },
+    deleteSession: { params: { id: sid }, query: { user_id } },
+    exportSession: { params: { id: sid }, query: { user_id, format: 'json' } },
+  };
+}
+
+type Mutation = { where: 'params' | 'query' | 'body'; field: string; value: unknown };
+
+function mutationsFor(spec: RouteSpec): fc.Arbitrary<Mutation> | null {
+  const arbs: fc.Arbitrary<Mutation>[] = [];
+  for (const where of ['params', 'query', 'body'] as const) {
+    const schema = where === 'params' ? spec.params : where === 'query' ? spec.querystring : spec.body;
+    if (!schema) continue;
+    for (const [field, fs] of Object.entries(fieldsOf(schema))) {
+      const arb = where === 'body' ? invalidJsonValue(fs) : invalidWireString(fs);
+      if (!arb) continue;
+      arbs.push(arb.filter((v) => v !== Symbol.for('skip')).map((value) => ({ where, field, value })));
+    }
+  }
+  return arbs.length ? fc.oneof(...arbs) : null;
+}
+
+describe('fuzz: invalid params, queries and bodies for every route', () => {
+  it('never a 5xx; every rejection is a 4xx envelope naming the mutated field', async () => {
+    const valid = await validInputs();
+    const checked: string[] = [];
+    for (const spec of routeList) {
+      const id = spec.operationId as RouteId;
+      const base = valid[id];
+      const arb = mutationsFor(spec);
+      if (!base || !arb) continue;
+      checked.push(id);
+      const seed = stack.info.seed;
+      await fc.assert(
+        fc.asyncProperty(arb, async (m) => {
+          const input = { params: { ...base.params }, query: { ...base.query }, body: base.body ? { ...base.body } : undefined } as Required<Valid>;
+          (input[m.where] as Record<string, unknown>)[m.field] = m.value;
+          const out = await stack.api.call(id, input);
+          expect(out.status, `${id} ${m.where}.${m.field}=${JSON.stringify(m.value)}`).toBeLessThan(500);
+          expect(out.ok, `${id} accepted ${m.where}.${m.field}=${JSON.stringify(m.value)}`).toBe(false);
+          if (!out.ok && out.status === 422) expect(out.body.details.map((d) => d.path.split('.')[0])).toContain(m.field);
+        }),
+        { numRuns: RUNS, seed, verbose: true },
+      );
+    }
+    // Every route that takes input was fuzzed.
+    const withInput = routeList.filter((r) => r.params || r.querystring || r.body).map((r) => r.operationId);
+    expect(checked.sort()).toEqual(withInput.sort());
+    expect(routes.chatMessage.body).toBeDefined();
+  });
+});

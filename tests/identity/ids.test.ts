@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { expectedErrors } from '../../helpers/errors.js';
+import { useStack } from '../../helpers/stack.js';
+import { createUser, fixtures } from '../../helpers/users.js';
+import type { RouteId } from '../../src/contract/routes.js';
+import { DEV_USER_ID } from '../../src/contract/enums.js';
+
+const stack = useStack();
+const NOT_UUIDS = ['default_user', '123', '00000000-0000-0000-0000-00000000000g', 'null'];
+
+async function devUserRows() {
+  const r = await sql<{ n: number }>`
+    SELECT (SELECT count(*) FROM entries WHERE user_id = ${DEV_USER_ID}) + (SELECT count(*) FROM topics WHERE user_id = ${DEV_USER_ID})
+         + (SELECT count(*) FROM chat_sessions WHERE user_id = ${DEV_USER_ID}) + (SELECT count(*) FROM chat_messages WHERE user_id = ${DEV_USER_ID}) AS n`.execute(stack.db);
+  return Number(r.rows[0]!.n);
+}
+
+/** Builds a user with one of everything, through the API. */
+async function populatedUser() {
+  const u = await createUser(stack.api);
+  const topic = await stack.api.ok('createTopic', { body: { user_id: u.id, name: fixtures().topicName() } });
+  const entry = await stack.api.ok('createEntry', { body: { user_id: u.id, title: 't', content: fixtures().entryText(), topic_id: topic.id } }, 201);
+  const chat = await stack.api.ok('chatMessage', { body: { user_id: u.id, message: 'Hello there', session_type: 'reflection_buddy' } });
+  const session = await stack.api.ok('createSession', { body: { user_id: u.id, session_type: 'free_chat' } }, 201);
+  return { u, topic, entry, chat, session };
+}
+
+describe('identity: the user id given is the one stored and read', () => {
+  it('every stored row carries the user id the API was given, and the chat session id is the same everywhere', async () => {
+    const { u, topic, entry, chat } = await populatedUser();
+    const rows = await sql<{ t: string; user_id: string }>`
+      SELECT 'topic' AS t, user_id FROM topics WHERE id = ${topic.id}
+      UNION ALL SELECT 'entry', user_id FROM entries WHERE id = ${entry.id}
+      UNION ALL SELECT 'session', user_id FROM chat_sessions WHERE id = ${chat.session_id}
+      UNION ALL SELECT 'message', user_id FROM chat_messages WHERE session_id = ${chat.session_id}`.execute(stack.db);
+    expect(rows.rows.map((r) => r.t).sort()).toEqual(['entry', 'message', 'message', 'session', 'topic']);
+    expect(new Set(rows.rows.map((r) => r.user_id))).toEqual(new Set([u.id]));
+    expect(entry.user_id).toBe(u.id);
+    expect(topic.user_id).toBe(u.id);
+    const convs = await stack.api.ok('conversations', { query: { user_id: u.id } });
+    expect(convs.conversations.map((c) => c.id)).toContain(chat.session_id);
+    const hist = await stack.api.ok('history', { params: { session_id: chat.session_id }, query: { user_id: u.id } });
+    expect(hist.session_id).toBe(chat.session_id);
+    expect(hist.messages.find((m) => m.role === 'assistant')?.id).toBe(chat.message_id);
+    const s = await stack.api.ok('getSession', { params: { id: chat.session_id }, query: { user_id: u.id } });
+    expect(s).toMatchObject({ id: chat.session_id, user_id: u.id, session_type: 'reflection_buddy' });
+  });
+
+  it('nothing lands on the development user unless it was named', async () => {
+    const before = await devUserRows();
+    await populatedUser();
+    expect(await devUserRows()).toBe(before);
+    await stack.api.ok('createEntry', { body: { user_id: DEV_USER_ID, title: 'named', content: fixtures().entryText() } }, 201);
+    expect(await devUserRows()).toBe(before + 1);
+  });
+
+  it('non-UUID ids give 422 naming the field on every route that takes one', async () => {
+    const { u, entry, session } = await populatedUser();
+    const cases: [RouteId, Record<string, unknown>, string][] = [];
+    for (const bad of NOT_UUIDS) {
+      cases.push(
+        ['getUser', { params: { id: bad } }, 'id'],
+        ['listTopics', { query: { user_id: bad } }, 'user_id'],
+        ['getTopic', { params: { id: bad }, query: { user_id: u.id } }, 'id'],
+        ['deleteTopic', { params: { id: bad }, query: { user_id: u.id } }, 'id'],
+        ['createTopic', { body: { user_id: bad, name: 'x' } }, 'user_id'],
+        ['createEntry', { body: { user_id: bad, title: 't', content: 'abcd' } }, 'user_id'],
+        ['createEntry', { body: { user_id: u.id, title: 't', content: 'abcd', topic_id: bad } }, 'topic_id'],
+        ['listEntries', { query: { user_id: bad } }, 'user_id'],
+        ['getEntry', { params: { id: bad }, query: { user_id: u.id } }, 'id'],
+        ['getEntry', { params: { id: entry.id }, query: { user_id: bad } }, 'user_id'],
+        ['updateEntry', { params: { id: bad }, query: { user_id: u.id }, body: { title: 'x' } }, 'id'],
+        ['deleteEntry', { params: { id: bad }, query: { user_id: u.id } }, 'id'],
+        ['moodAnalytics', { query: { user_id: bad } }, 'user_id'],
+        ['writingAnalytics', { query: { user_id: bad } }, 'user_id'],
+        ['chatMessage', { body: { user_id: bad, message: 'hi' } }, 'user_id'],
+        ['chatMessage', { body: { user_id: u.id, session_id: bad, message: 'hi' } }, 'session_id'],
+        ['conversations', { query: { user_id: bad } }, 'user_id'],
+        ['history', { params: { session_id: bad }, query: { user_id: u.id } }, 'session_id'],
+        ['startConversation', { body: { user_id: bad } }, 'user_id'],
+        ['endConversation', { params: { session_id: bad }, query: { user_id: u.id } }, 'session_id'],
+        ['chatStats', { query: { user_id: bad } }, 'user_id'],
+        ['createSession', { body: { user_id: bad, session_type: 'free_chat' } }, 'user_id'],
+        ['listSessions', { query: { user_id: bad } }, 'user_id'],
+        ['getSession', { params: { id: bad }, query: { user_id: u.id } }, 'id'],
+        ['sessionMessages', { params: { id: bad }, query: { user_id: u.id } }, 'id'],
+        ['postSessionMessage', { params: { id: session.id }, body: { user_id: bad, content: 'x' } }, 'user_id'],
+        ['deleteSession', { params: { id: bad }, query: { user_id: u.id } }, 'id'],
+        ['exportSession', { params: { id: bad }, query: { user_id: u.id } }, 'id'],
+      );
+    }
+    for (const [route, input, field] of cases) {
+      const e = await stack.api.fail(route, input, 422);
+      expect(e, `${route} ${JSON.stringify(input)}`).toEqual(expectedErrors.validation(field));
+    }
+  });
+
+  it('unknown users get 404 user_not_found on reads and writes, and nothing is written', async () => {
+    const ghost = randomUUID();
+    const notFound = expectedErrors.userNotFound(ghost);
+    expect(await stack.api.fail('createEntry', { body: { user_id: ghost, title: 't', content: 'abcd' } }, 404)).toEqual(notFound);
+    expect(await stack.api.fail('createTopic', { body: { user_id: ghost, name: 'x' } }, 404)).toEqual(notFound);
+    expect(await stack.api.fail('chatMessage', { body: { user_id: ghost, message: 'hello' } }, 404)).toEqual(notFound);
+    expect(await stack.api.fail('createSession', { body: { user_id: ghost, session_type: 'free_chat' } }, 404)).toEqual(notFound);
+    expect(await stack.api.fail('listEntries', { query: { user_id: ghost } }, 404)).toEqual(notFound);
+    expect(await stack.api.fail('moodAnalytics', { query: { user_id: ghost } }, 404)).toEqual(notFound);
+    expect(await stack.api.fail('writingAnalytics', { query: { user_id: ghost } }, 404)).toEqual(notFound);
+    expect(await stack.api.fail('conversations', { query: { user_id: ghost } }, 404)).toEqual(notFound);
+    expect(await stack.api.fail('chatStats', { query: { user_id: ghost } }, 404)).toEqual(notFound);
+    const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM chat_sessions WHERE user_id = ${ghost}`.execute(stack.db);
+    expect(r.rows[0]!.n).toBe(0);
+  });
+
+  it("another user's objects are 404 on every read, update and delete, and stay untouched", async () => {
+    const owner = await populatedUser();
+    const other = await createUser(stack.api);
+    const q = { user_id: other.id };
+    expect(await stack.api.fail('getEntry', { params: { id: owner.entry.id }, query: q }, 404)).toEqual(expectedErrors.entryNotFound(owner.entry.id));
+    expect(await stack.api.fail('updateEntry', { params: { id: owner.entry.id }, query: q, body: { title: 'hijack' } }, 404)).toEqual(expectedErrors.entryNotFound(owner.entry.id));
+    expect(await stack.api.fail('deleteEntry', { params: { id: owner.entry.id }, query: q }, 404)).toEqual(expectedErrors.entryNotFound(owner.entry.id));
+    expect(await stack.api.fail('getTopic', { params: { id: owner.topic.id }, query: q }, 404)).toEqual(expectedErrors.topicNotFound(owner.topic.id));
+    expect(await stack.api.fail('deleteTopic', { params: { id: owner.topic.id }, query: q }, 404)).toEqual(expectedErrors.topicNotFound(owner.topic.id));
+    const sid = owner.chat.session_id;
+    expect(await stack.api.fail('getSession', { params: { id: sid }, query: q }, 404)).toEqual(expectedErrors.sessionNotFound(sid));
+    expect(await stack.api.fail('sessionMessages', { params: { id: sid }, query: q }, 404)).toEqual(expectedErrors.sessionNotFound(sid));
+    expect(await stack.api.fail('postSessionMessage', { params: { id: sid }, body: { user_id: other.id, content: 'intrude' } }, 404)).toEqual(expectedErrors.sessionNotFound(sid));
+    expect(await stack.api.fail('deleteSession', { params: { id: sid }, query: q }, 404)).toEqual(expectedErrors.sessionNotFound(sid));
+    expect(await stack.api.fail('exportSession', { params: { id: sid }, query: q }, 404)).toEqual(expectedErrors.sessionNotFound(sid));
+    expect(await stack.api.fail('history', { params: { session_id: sid }, query: q }, 404)).toEqual(expectedErrors.sessionNotFound(sid, 'session_id'));
+    expect(await stack.api.fail('endConversation', { params: { session_id: sid }, query: q }, 404)).toEqual(expectedErrors.sessionNotFound(sid, 'session_id'));
+    expect(await stack.api.fail('chatMessage', { body: { user_id: other.id, session_id: sid, message: 'intrude' } }, 404)).toEqual(expectedErrors.sessionNotFound(sid, 'session_id'));
+    // The owner still sees everything unchanged.
+    expect(await stack.api.ok('getEntry', { params: { id: owner.entry.id }, query: { user_id: owner.u.id } })).toEqual(owner.entry);
+    const hist = await stack.api.ok('history', { params: { session_id: sid }, query: { user_id: owner.u.id } });
+    expect(hist.message_count).toBe(2);
+    expect(await stack.api.ok('listEntries', { query: q })).toEqual([]);
+    expect((await stack.api.ok('conversations', { query: q })).total_count).toBe(0);
+    expect(await stack.api.ok('listSessions', { query: q })).toEqual([]);
+    expect(await stack.api.ok('listTopics', { query: q })).toEqual([]);
+  });
+});
