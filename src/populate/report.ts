@@ -37,6 +37,10 @@ export interface Report {
   finishedAt: string;
   durationMs: number;
   interrupted: boolean;
+  /** A dry run planned only: nothing was written. */
+  dryRun: boolean;
+  /** Why the run could not start (bad flags, unknown user, API unreachable). */
+  error?: string;
   topics: Tally;
   entries: Tally;
   sessions: Tally;
@@ -75,6 +79,8 @@ export class ReportBuilder {
   private readonly fallbacks: Report['modelFallbacks']['items'] = [];
   private readonly failures: Failure[] = [];
   private interrupted = false;
+  private dryRun = false;
+  private error: string | undefined;
 
   constructor(private readonly header: ReportHeader) {
     this.tallies = { topic: emptyTally(header.planned.topics), entry: emptyTally(header.planned.entries), session: emptyTally(header.planned.sessions) };
@@ -104,6 +110,15 @@ export class ReportBuilder {
     this.interrupted = true;
   }
 
+  markDryRun(): void {
+    this.dryRun = true;
+  }
+
+  /** The run could not start; nothing it planned counts as done. */
+  markError(message: string): void {
+    this.error = message;
+  }
+
   build(now = new Date()): Report {
     const t = this.tallies;
     const failuresByKind: Report['failuresByKind'] = {};
@@ -120,6 +135,8 @@ export class ReportBuilder {
       finishedAt: now.toISOString(),
       durationMs: Date.now() - this.started,
       interrupted: this.interrupted,
+      dryRun: this.dryRun,
+      ...(this.error !== undefined ? { error: this.error } : {}),
       topics: { ...t.topic },
       entries: { ...t.entry },
       sessions: { ...t.session },
@@ -127,7 +144,7 @@ export class ReportBuilder {
       modelFallbacks: { count: this.fallbacks.length, items: [...this.fallbacks] },
       failuresByKind,
       failures: [...this.failures],
-      successRate: successRate([t.topic, t.entry, t.session]),
+      successRate: this.error !== undefined ? 0 : successRate([t.topic, t.entry, t.session]),
       minSuccessRate: this.header.minSuccessRate,
     };
   }
@@ -143,6 +160,8 @@ export function successRate(tallies: Tally[]): number {
 export const EXIT = { ok: 0, belowMinimum: 1, usage: 2, interrupted: 130 } as const;
 
 export function exitCodeFor(report: Report): number {
+  if (report.error !== undefined) return EXIT.usage;
+  if (report.dryRun) return EXIT.ok;
   if (report.interrupted) return EXIT.interrupted;
   return report.successRate < report.minSuccessRate ? EXIT.belowMinimum : EXIT.ok;
 }
@@ -153,6 +172,7 @@ export function formatReport(r: Report): string {
   const line = (label: string, t: Tally) =>
     `  ${label.padEnd(17)}${ok(t)}/${t.planned} ok (${t.created} created, ${t.existing} already there), ${t.failed} failed${t.skipped ? `, ${t.skipped} skipped` : ''}`;
   const kinds = Object.entries(r.failuresByKind).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+  if (r.error !== undefined) return `Population did not start: ${r.error}`;
   const out = [
     `Population report${r.interrupted ? ' (INTERRUPTED: partial)' : ''}`,
     `  seed ${r.seed}, ${r.mode}, language ${r.language}, user ${r.userId}, time zone ${r.timeZone}`,

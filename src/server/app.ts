@@ -22,8 +22,6 @@ export async function buildApp(deps: ServiceDeps, opts: AppOptions = {}): Promis
     logger: opts.logger ? { level: 'warn' } : false,
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { ignoreTrailingSlash: true },
-    // Ids come from users; Fastify's own request ids are enough for correlating logs.
-    disableRequestLogging: true,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

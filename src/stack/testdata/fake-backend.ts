@@ -20,7 +20,15 @@ const server = http.createServer((req, res) => {
     res.statusCode = healthStatus;
     res.end(JSON.stringify(healthStatus === 200 ? { status: 'ok' } : { status: 'starting' }));
   } else if (req.url === '/__fake/stats') {
-    res.end(JSON.stringify({ requests, pid: process.pid, env: process.env.FAKE_ECHO ?? null }));
+    res.end(
+      JSON.stringify({
+        requests,
+        pid: process.pid,
+        env: process.env.FAKE_ECHO ?? null,
+        databaseUrl: process.env.DATABASE_URL ?? null,
+        ollamaHost: process.env.OLLAMA_HOST ?? null,
+      }),
+    );
   } else {
     res.statusCode = 404;
     res.end(JSON.stringify({ error: 'not_found' }));

@@ -1,0 +1,57 @@
+import { bootStack, optionsFromEnv, type Stack } from './boot.js';
+import { DEFAULT_OLLAMA_HOST, probeOllama } from './ollama-probe.js';
+import { afterBoot } from './seed-hook.js';
+import { summaryLines } from './summary.js';
+
+// `npm start`: the whole system on this machine until Ctrl-C / SIGTERM. Data persists in .journal/pg;
+// a previous run killed hard is recovered by EmbeddedPostgresServer's stale-server detection.
+const opts = optionsFromEnv(process.env);
+let stack: Stack | undefined;
+let stopping: Promise<void> | undefined;
+
+async function shutdown(reason: string, code: number): Promise<never> {
+  stopping ??= (async () => {
+    console.log(`\n${reason}: stopping the API, then PostgreSQL…`);
+    if (stack) {
+      const exit = await stack.stop();
+      const api = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
+      console.log(`Stopped cleanly: API (${api}), PostgreSQL (data kept in ${stack.pg.dataDir}).`);
+    }
+  })();
+  await stopping;
+  process.exit(code);
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  // A second Ctrl-C means "now": exiting runs the synchronous child reaper of children.ts.
+  if (stopping || !stack) process.exit(130);
+  void shutdown(signal, 0);
+}
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+try {
+  stack = await bootStack({
+    ...opts,
+    onBackendOutput: (line) => {
+      if (!line.startsWith('{"event":')) console.log(`[api] ${line}`);
+    },
+  });
+} catch (err) {
+  console.error(`Could not start the journal stack: ${(err as Error).message}`);
+  process.exit(1);
+}
+
+const probe = await probeOllama(opts.ollamaHost ?? DEFAULT_OLLAMA_HOST, 1_000);
+for (const line of summaryLines(stack, probe)) console.log(line);
+
+void stack.backend.exited.then((exit) => {
+  if (!stopping) void shutdown(`API process exited unexpectedly (${JSON.stringify(exit)})`, 1);
+});
+
+try {
+  await afterBoot({ apiUrl: stack.apiUrl, modelReachable: probe.reachable && probe.models.length > 0 });
+} catch (err) {
+  console.error(`Seed hook failed (the stack keeps serving): ${(err as Error).stack ?? String(err)}`);
+}
+console.log('Serving. Press Ctrl-C to stop.');
