@@ -92,6 +92,8 @@ export function parseOutcome<R extends RouteId>(route: R, status: number, conten
     const value = text === '' ? null : isJson ? JSON.parse(text) : text;
     const parsed = success.safeParse(value);
     if (!parsed.success) throw new ContractViolation(`${route} ${status}: response does not match its schema: ${parsed.error.message}\nbody: ${text.slice(0, 2000)}`);
+    const extra = undocumentedKeys(value, parsed.data);
+    if (extra.length) throw new ContractViolation(`${route} ${status}: response has fields the contract does not describe: ${extra.join(', ')}`);
     return { ok: true, status, body: parsed.data as SuccessBody<R>, headers };
   }
   if (status >= 400) {
@@ -107,4 +109,17 @@ export function parseOutcome<R extends RouteId>(route: R, status: number, conten
     return { ok: false, status, body: parsed.data, headers };
   }
   throw new ContractViolation(`${route} answered an undeclared status ${status}: ${text.slice(0, 500)}`);
+}
+
+/**
+ * Keys present on the wire but dropped by the schema: a field the code sends and the contract does not
+ * describe (the original's documented-but-absent `service_uptime`, in reverse) is drift too.
+ */
+export function undocumentedKeys(raw: unknown, parsed: unknown, path = ''): string[] {
+  if (Array.isArray(raw) && Array.isArray(parsed)) return raw.flatMap((r, i) => undocumentedKeys(r, parsed[i], `${path}[${i}]`));
+  if (raw && typeof raw === 'object' && parsed && typeof parsed === 'object' && !Array.isArray(raw)) {
+    const p = parsed as Record<string, unknown>;
+    return Object.entries(raw as Record<string, unknown>).flatMap(([k, v]) => (k in p ? undocumentedKeys(v, p[k], path ? `${path}.${k}` : k) : [path ? `${path}.${k}` : k]));
+  }
+  return [];
 }

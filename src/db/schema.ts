@@ -103,3 +103,27 @@ export type EntryRow = Selectable<EntriesTable>;
 export type SessionRow = Selectable<ChatSessionsTable>;
 export type MessageRow = Selectable<ChatMessagesTable>;
 export type NewEntry = Insertable<EntriesTable>;
+
+type ColumnSet<T> = Record<keyof T, true>;
+/**
+ * The column names the code's types declare, at run time, so a test can hold them against the migrated
+ * database (the original's models and migrations disagreed on `*_metadata` versus `*_data`).
+ * `satisfies` makes a missing or extra name a compile error.
+ */
+export const TABLE_COLUMNS = {
+  users: { id: true, username: true, display_name: true, timezone: true, language: true, created_at: true } satisfies ColumnSet<UsersTable>,
+  topics: { id: true, user_id: true, name: true, description: true, color: true, tags: true, created_at: true, updated_at: true, deleted_at: true } satisfies ColumnSet<TopicsTable>,
+  entries: {
+    id: true, user_id: true, title: true, content: true, entry_type: true, topic_id: true, tags: true, auto_tags: true, template_id: true, language: true,
+    created_at: true, updated_at: true, word_count: true, reading_time_minutes: true, mood: true, sentiment_score: true, emotion_analysis: true,
+    is_favorite: true, version: true, deleted_at: true,
+  } satisfies ColumnSet<EntriesTable>,
+  chat_sessions: {
+    id: true, user_id: true, session_type: true, conversation_mode: true, title: true, description: true, status: true, tags: true, metadata: true,
+    created_at: true, updated_at: true, last_activity: true, message_count: true, deleted_at: true,
+  } satisfies ColumnSet<ChatSessionsTable>,
+  chat_messages: {
+    id: true, session_id: true, user_id: true, sequence: true, role: true, content: true, metadata: true, is_fallback: true, sentiment_polarity: true, crisis: true, created_at: true,
+  } satisfies ColumnSet<ChatMessagesTable>,
+  idempotency_keys: { user_id: true, scope: true, key: true, request_hash: true, status_code: true, response: true, created_at: true } satisfies ColumnSet<IdempotencyKeysTable>,
+} satisfies Record<keyof Database, unknown>;

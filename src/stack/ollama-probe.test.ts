@@ -23,6 +23,8 @@ describe('probeOllama', () => {
   it('accepts OLLAMA_HOST the way the ollama CLI does', () => {
     expect(normaliseOllamaHost('0.0.0.0')).toBe('http://0.0.0.0:11434');
     expect(normaliseOllamaHost('http://example.test:80/')).toBe('http://example.test');
-    expect(normaliseOllamaHost('https://o.test')).toBe('https://o.test:11434');
+    expect(normaliseOllamaHost('https://o.test')).toBe('https://o.test');
+    expect(normaliseOllamaHost('o.test:8080')).toBe('http://o.test:8080');
+    expect(normaliseOllamaHost('o.test:80')).toBe('http://o.test');
   });
 });

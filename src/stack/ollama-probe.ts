@@ -10,11 +10,15 @@ export interface OllamaProbe {
 
 export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
 
-/** OLLAMA_HOST is often given the way the ollama CLI accepts it: `0.0.0.0`, `host:port`, no scheme. */
+/**
+ * OLLAMA_HOST as the ollama CLI reads it: without a scheme (`0.0.0.0`, `host:port`) the port defaults to
+ * 11434; with a scheme, to that scheme's own default port.
+ */
 export function normaliseOllamaHost(host: string): string {
-  const withScheme = /^https?:\/\//.test(host) ? host : `http://${host}`;
-  const url = new URL(withScheme);
-  if (!url.port && !/^https?:\/\/[^/]*:\d+/.test(withScheme)) url.port = '11434';
+  const trimmed = host.trim();
+  if (/^https?:\/\//.test(trimmed)) return new URL(trimmed).origin;
+  const url = new URL(`http://${trimmed}`);
+  if (!/:\d+\/?$/.test(trimmed)) url.port = '11434';
   return url.origin;
 }
 

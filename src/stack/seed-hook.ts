@@ -1,9 +1,9 @@
+import { runSeedScenario } from '../populate/seed-scenario.js';
+
 /**
- * ─── PLACEHOLDER: seed scenario hook for `npm start` ────────────────────────────────────────────────
- * start.ts calls afterBoot() once the API is healthy and before it waits for Ctrl-C. Fill it in to
- * populate a fresh stack (e.g. run a populate scenario against ctx.apiUrl, using the model only when
- * ctx.modelReachable). It must be idempotent: it runs on every start, also on existing data. A throw is
- * printed and the stack keeps serving.
+ * `npm start` calls afterBoot() once the API is healthy and before it waits for Ctrl-C. It populates
+ * the seed scenario for the development user (idempotent: every boot finds what an earlier one wrote)
+ * and prints what the API reads back. A throw is printed and the stack keeps serving.
  */
 export interface AfterBootContext {
   apiUrl: string;
@@ -11,5 +11,6 @@ export interface AfterBootContext {
 }
 
 export async function afterBoot(ctx: AfterBootContext): Promise<void> {
-  void ctx;
+  const { exitCode } = await runSeedScenario(ctx);
+  if (exitCode !== 0) console.error(`Seed scenario finished with exit code ${exitCode}; see the report above.`);
 }

@@ -9,7 +9,10 @@ const ms = (n: number) => `${Math.round(n)} ms`;
 export function summaryLines(stack: Stack, probe: OllamaProbe): string[] {
   const t = stack.timings;
   const init = t.pgInitMs > 0 ? `initdb ${ms(t.pgInitMs)}, ` : '';
-  const dataDir = path.relative(repoRoot, stack.pg.dataDir) || stack.pg.dataDir;
+  const relative = path.relative(repoRoot, stack.pg.dataDir);
+  const dataDir = relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : stack.pg.dataDir;
+  const state = stack.createdDatabase ? 'new database' : 'existing data';
+  const recovered = stack.pg.recoveredStaleServer ? '; stopped a server left running by a killed earlier run' : '';
   const model = probe.reachable && probe.models.length > 0
     ? `reachable at ${probe.host} (models: ${probe.models.join(', ')})`
     : probe.reachable
@@ -20,7 +23,7 @@ export function summaryLines(stack: Stack, probe: OllamaProbe): string[] {
     `  API          ${stack.apiUrl}`,
     `  OpenAPI      ${stack.apiUrl}/api/v1/openapi.json`,
     `  Health       ${stack.apiUrl}/api/v1/health/`,
-    `  PostgreSQL   ${stack.databaseUrl}  (data: ${dataDir}${stack.createdDatabase ? ', new database' : ', existing data'})`,
+    `  PostgreSQL   ${stack.databaseUrl}  (data: ${dataDir}, ${state}${recovered})`,
     `  Ollama       ${model}`,
   ];
 }

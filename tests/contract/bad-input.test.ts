@@ -43,6 +43,12 @@ describe('bad input gets a 4xx in the envelope naming what is wrong, and writes 
     expect(await stack.api.fail('listEntries', { query: { user_id: u.id, mood_filter: 'happy' } }, 422)).toEqual(expectedErrors.validation('mood_filter'));
   });
 
+  it('a missing user_id on analytics and lists → 422 naming user_id, in the one envelope', async () => {
+    for (const route of ['moodAnalytics', 'writingAnalytics', 'listEntries', 'listTopics', 'conversations'] as const) {
+      expect(await stack.api.fail(route, { query: { days: 30 } }, 422), route).toEqual(expectedErrors.validation('user_id'));
+    }
+  });
+
   it('oversize bodies → 413', async () => {
     const u = await createUser(stack.api);
     const e = await stack.api.fail('createEntry', { body: { user_id: u.id, title: 't', content: 'a '.repeat(200_000) } }, 413);
