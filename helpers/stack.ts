@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import { createDb, type DbHandle } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import type { Database } from '../src/db/schema.js';
 import { BackendProcess } from '../src/stack/backend.js';
 import { EmbeddedPostgresServer } from '../src/stack/postgres.js';
-import { startOllamaStub, type OllamaStub } from '../fixtures/ollama/index.js';
+import { assertNoUnhandled, startOllamaStub, type OllamaStub } from '../fixtures/ollama/index.js';
 import { ApiClient } from './api.js';
 import type { StackInfo } from './global-setup.js';
 import { waitFor } from './wait.js';
@@ -127,6 +127,13 @@ export function useStack(opts: StackOptions = {}): TestStack {
     state.backend = backend;
     state.apiUrl = backend.url;
     state.api = new ApiClient(backend.url);
+  });
+
+  // A model call no handler answered fails the test that caused it; overrides end with the test.
+  afterEach(() => {
+    if (!state.ollama) return;
+    state.ollama.resetHandlers();
+    assertNoUnhandled(state.ollama);
   });
 
   afterAll(async () => {

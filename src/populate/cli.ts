@@ -15,7 +15,7 @@ function num(value: string): number {
 }
 
 /** The commander program; no option has a commander default, DEFAULTS is the only source (see options.ts). */
-export function buildProgram(): Command {
+export function buildProgram(writeErr: (text: string) => void = (t) => void process.stderr.write(t)): Command {
   return new Command('journal-populate')
     .description('Populate the journaling API with deterministic journal entries and chat sessions for one user.')
     .option('--api-base <url>', `API base URL (default ${DEFAULTS.apiBase})`)
@@ -42,12 +42,12 @@ export function buildProgram(): Command {
       '\nExit codes: 0 done, 1 success rate below --min-success-rate, 2 bad usage or unknown user (nothing written), 130 interrupted (partial report).',
     )
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr });
 }
 
 /** Parses argv and runs; returns the exit code instead of exiting so it can be tested. */
 export async function main(argv: string[], io: PopulateIo = {}): Promise<number> {
-  const program = buildProgram();
+  const program = buildProgram(io.err);
   try {
     program.parse(argv, { from: 'user' });
   } catch (e) {

@@ -24,16 +24,29 @@ export function wallSeconds(instant: Date, tz: string): number {
   return h * 3600 + m * 60 + s;
 }
 
+const DAY_STARTS = new Map<string, number>();
+
+// startOfLocalDay searches, and a year plan asks for every day several times.
+function dayStart(date: string, tz: string): number {
+  const key = `${tz}|${date}`;
+  let ms = DAY_STARTS.get(key);
+  if (ms === undefined) {
+    ms = startOfLocalDay(date, tz).getTime();
+    DAY_STARTS.set(key, ms);
+  }
+  return ms;
+}
+
 /**
  * The instant at which the wall clock in `tz` shows `seconds` past midnight on `date`. Adding the
  * seconds to the start of the day is off by the DST shift on the days that have one, so the guess is
  * corrected once by what the clock actually shows.
  */
 export function atLocalTime(date: string, seconds: number, tz: string): Date {
-  const start = startOfLocalDay(date, tz).getTime();
+  const start = dayStart(date, tz);
   const guess = start + seconds * 1000;
   const corrected = guess + (seconds - wallSeconds(new Date(guess), tz)) * 1000;
-  const end = startOfLocalDay(addDays(date, 1), tz).getTime();
+  const end = dayStart(addDays(date, 1), tz);
   // A wall time skipped by a forward shift has no instant; the nearest one of that date stands in.
   return new Date(Math.min(Math.max(corrected, start), end - 1000));
 }

@@ -1,14 +1,16 @@
+import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackendBootError, BackendProcess } from './backend.js';
 import { waitFor } from './poll.js';
+import { freePort } from './ports.js';
 import { isAlive } from './proc.js';
 import { runScript, testdata } from './testdata/run-script.js';
 
 const entry = path.join(testdata, 'fake-backend.ts');
 const started: BackendProcess[] = [];
 
-async function startFake(env: Record<string, string> = {}, extra: { readyTimeoutMs?: number } = {}) {
+async function startFake(env: Record<string, string> = {}, extra: { readyTimeoutMs?: number; port?: number } = {}) {
   const backend = await BackendProcess.start({ entry, env, ...extra });
   started.push(backend);
   return backend;
@@ -66,6 +68,17 @@ describe('BackendProcess', { timeout: 30_000 }, () => {
     expect(after.pid).toBe(backend.pid);
     expect(after.requests).toBeLessThan(5);
     expect(backend.lastRestartMs).toBeGreaterThanOrEqual(backend.lastBootMs);
+  });
+
+  it('waits for a fixed port that is briefly taken instead of failing', async () => {
+    const port = await freePort();
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(port, '127.0.0.1', resolve));
+    // Released while start() is already waiting: the way a just-killed predecessor frees its port.
+    setTimeout(() => holder.close(), 300);
+    const backend = await startFake({}, { port });
+    expect(backend.port).toBe(port);
+    expect((await fetch(`${backend.url}/health`)).status).toBe(200);
   });
 
   it('a child that crashes on boot fails start() with its exit code and stderr', async () => {

@@ -47,7 +47,7 @@ interface Run {
 }
 
 const parentWatch = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), 'parent-watch.ts')).href;
-const RESTART_ATTEMPTS = 5;
+const PORT_WAIT_MS = 5_000;
 
 function parseListening(line: string): { url: string; port: number } | undefined {
   if (!line.startsWith('{')) return undefined;
@@ -139,15 +139,23 @@ export class BackendProcess {
   }
 
   private async bootWithRetry(port: number): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      // The previous process (ours, or one from an earlier run) may hold a fixed port for a moment longer.
-      if (port !== 0) await waitFor(() => isPortFree(port, this.host()), { timeoutMs: 5_000, intervalMs: 50 });
+    // The previous process (ours, or one orphaned by an earlier run and now shutting itself down) may hold
+    // a fixed port for a moment longer; a port that stays taken fails within this budget, not per attempt.
+    const deadline = Date.now() + PORT_WAIT_MS;
+    for (;;) {
+      if (port !== 0) {
+        await waitFor(() => isPortFree(port, this.host()), { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: 50 });
+      }
       try {
         await this.boot(port);
         return;
       } catch (err) {
         const portBusy = err instanceof BackendBootError && err.output.some((l) => l.includes('EADDRINUSE'));
-        if (!portBusy || port === 0 || attempt >= RESTART_ATTEMPTS) throw err;
+        if (!portBusy || port === 0) throw err;
+        if (Date.now() >= deadline) {
+          err.message = `port ${port} is still in use after ${PORT_WAIT_MS} ms; ${err.message}`;
+          throw err;
+        }
       }
     }
   }

@@ -36,6 +36,9 @@ function install(): void {
   installed = true;
   process.on('exit', reapAll);
   for (const sig of SIGNALS) process.on(sig, onSignal);
+  // In a forked worker (vitest's forks pool), a closed IPC channel means the runner is gone: a runner
+  // killed by SIGTERM leaves its worker running to the end of the file, with our children behind it.
+  if (process.channel) process.on('disconnect', reapAll);
 }
 
 function uninstall(): void {
@@ -43,6 +46,7 @@ function uninstall(): void {
   installed = false;
   process.off('exit', reapAll);
   for (const sig of SIGNALS) process.off(sig, onSignal);
+  process.off('disconnect', reapAll);
 }
 
 /** Registers a synchronous last-resort stop; call the returned function once the child is gone. */

@@ -117,7 +117,7 @@ export class EmbeddedPostgresServer {
     for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
       const keepPort = this.fixedPort || this.port !== 0;
       const port = keepPort ? this.port : await freePort();
-      // A port held a moment ago (our own previous server, a TIME_WAIT-free rebind race) is given time to clear.
+      // A kept port may be held a moment longer (our previous server, a stale one just stopped).
       if (keepPort) await waitFor(() => isPortFree(port), { timeoutMs: 5_000, intervalMs: 50 });
       try {
         this.running = await this.launch(port);

@@ -1,0 +1,48 @@
+// @ts-check
+/**
+ * Mutation testing of the suite: `npm run mutate` (script: "mutate": "stryker run").
+ *
+ * Only code the `unit` vitest project can kill is mutated. The `integration` project drives the backend
+ * as a child process (and PostgreSQL as another one): Stryker's instrumentation never reaches those
+ * processes, so their tests could neither cover nor kill a mutant, and running them per mutant would
+ * only cost minutes. `testFiles` therefore lists the unit test files (the `unit` project's include
+ * patterns minus src/stack, whose tests boot real PostgreSQL and exercise no mutated file).
+ *
+ * Reports: reports/mutation/mutation.html, reports/mutation/mutation.json, and the table on stdout.
+ * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
+ */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.config.ts', related: false },
+  plugins: ['@stryker-mutator/vitest-runner'],
+  mutate: [
+    'src/domain/**/*.ts',
+    'src/ai/**/*.ts',
+    'src/populate/**/*.ts',
+    '!src/**/*.test.ts',
+    '!src/**/*.mutants.test.ts',
+    // Test support and the terminal progress bar (a TTY-only side effect, not behaviour the suite promises).
+    '!src/populate/testing/**',
+    '!src/populate/progress.ts',
+  ],
+  testFiles: [
+    'src/domain/**/*.test.ts',
+    'src/ai/**/*.test.ts',
+    'src/populate/**/*.test.ts',
+    'fixtures/**/*.test.ts',
+    'helpers/**/*.test.ts',
+  ],
+  coverageAnalysis: 'perTest',
+  concurrency: 2,
+  // The machine this was sized on has 2 cores and other work; generous, since a timeout still counts as killed.
+  timeoutMS: 10_000,
+  dryRunTimeoutMinutes: 10,
+  ignorePatterns: ['.journal', 'reports', 'coverage', 'bench/results.json', 'bench/populate-results.json', 'dist'],
+  reporters: ['html', 'clear-text', 'json', 'progress'],
+  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0, reportScoreTable: true, reportMutants: true },
+  thresholds: { high: 90, low: 80, break: null },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: true,
+};
