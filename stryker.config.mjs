@@ -20,7 +20,6 @@ export default {
     'src/ai/**/*.ts',
     'src/populate/**/*.ts',
     '!src/**/*.test.ts',
-    '!src/**/*.mutants.test.ts',
     // Test support and the terminal progress bar (a TTY-only side effect, not behaviour the suite promises).
     '!src/populate/testing/**',
     '!src/populate/progress.ts',

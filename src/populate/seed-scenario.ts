@@ -4,8 +4,11 @@ import type { PopulateOptions } from './options.js';
 import { runPopulate, type PopulateIo, type PopulateResult } from './populate.js';
 import { verificationLines } from './verify.js';
 
-/** Fixed, so every boot plans the same items and finds the ones an earlier boot wrote. */
-export const SEED_SCENARIO_SEED = 20_250_101;
+/**
+ * Fixed, so every boot plans the same items and finds the ones an earlier boot wrote; this one gives
+ * an English entry and one English and one German session.
+ */
+export const SEED_SCENARIO_SEED = 20_250_105;
 
 /** The seed's command: `--chat-sessions 2 --journal-entries 1 --test-user <dev user> --seed …`. */
 export function seedScenarioOptions(apiBase: string, modelReachable: boolean): PopulateOptions {
@@ -32,7 +35,7 @@ export async function runSeedScenario(ctx: { apiUrl: string; modelReachable: boo
   out(
     ctx.modelReachable
       ? `Seed scenario for ${DEV_USER_ID}: content from the model.\n`
-      : `Seed scenario for ${DEV_USER_ID}: no model reachable, using the offline generator (chat replies are the API's fallback sentences).\n`,
+      : `Seed scenario for ${DEV_USER_ID}: no model reachable, using the offline generator for the content.\n`,
   );
   // One line per item is enough for five items; a bar would fight with the API's log lines.
   const result = await runPopulate(seedScenarioOptions(apiBase, ctx.modelReachable), { ...io, out, progressStream: undefined });

@@ -52,7 +52,7 @@ describe('the seed command: --chat-sessions 2 --journal-entries 1 --test-user <u
     const out: string[] = [];
     const io = { out: (t: string) => void out.push(t), err: () => undefined };
     const first = await runSeedScenario({ apiUrl: stack.apiUrl, modelReachable: false }, io);
-    expect(first.exitCode, out.join("")).toBe(0); console.log(out.join(""));
+    expect(first.exitCode, out.join("")).toBe(0);
     expect(first.report.generator).toBe('offline');
     const rows = await rowCounts(stack, DEV_USER_ID);
     expect(rows).toMatchObject({ topics: 10, entries: 1, sessions: 2 });
