@@ -117,6 +117,14 @@ describe('exit codes', () => {
     expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ interrupted: true });
   });
 
+  it('--create-user makes a fresh user and writes for it only', async () => {
+    const { exitCode, out, fake, report } = await runFake({ testUser: undefined, createUser: true, journalEntries: 1, chatSessions: 1 });
+    expect(exitCode).toBe(0);
+    expect(report.userId).not.toBe(USER);
+    expect(out).toContain(`Created user ${report.userId}`);
+    expect(new Set(fake.entries.map((e) => e.user_id))).toEqual(new Set([report.userId]));
+  });
+
   it('--dry-run prints the plan and sends nothing', async () => {
     const { exitCode, out, fake, report } = await runFake({ dryRun: true, year: true });
     expect(exitCode).toBe(0);

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -64,7 +64,7 @@ describe('ranges', () => {
 
   it('--year spreads the data over 12 months as the analytics see it', async () => {
     const user = await createUser(stack.api, { timezone: 'Europe/Berlin' });
-    const { exitCode, report } = await populate(stack, { testUser: user.id, year: true, offline: true, concurrency: 8, seed: 12 }, { fetch: unpatchedFetch });
+    const { exitCode, report } = await populate(stack, { testUser: user.id, year: true, offline: true, concurrency: 4, seed: 12 }, { fetch: unpatchedFetch });
     expect(exitCode, JSON.stringify(report.failures.slice(0, 3))).toBe(0);
     const mood = await stack.api.ok('moodAnalytics', { query: { user_id: user.id, days: 365 } });
     const months = new Set(mood.daily_trends.filter((d) => d.entry_count > 0).map((d) => d.date.slice(0, 7)));
@@ -105,5 +105,29 @@ describe('the CLI as a subprocess', () => {
     const missing = await cli(['--api-base', apiBase(stack), '--journal-entries', '1']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('--test-user <uuid> is required');
+  });
+
+  it('Ctrl-C stops after the items in flight: exit 130 and a partial report', async () => {
+    const user = await createUser(stack.api);
+    const file = join(dir, 'interrupted.json');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/populate/cli.ts', '--test-user', user.id, '--api-base', apiBase(stack), '--offline', '--year', '--concurrency', '1', '--report', file]);
+    let stdout = '';
+    let signalled = false;
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      // Interrupt once a few items (not just topics) are done.
+      if (!signalled && /\] ok +(entry|session) /.test(stdout)) {
+        signalled = true;
+        child.kill('SIGINT');
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(130);
+    expect(stdout).toContain('Population report (INTERRUPTED: partial)');
+    const report = JSON.parse(await readFile(file, 'utf8')) as { interrupted: boolean; entries: { skipped: number; created: number }; sessions: { skipped: number; created: number } };
+    expect(report.interrupted).toBe(true);
+    expect(report.entries.skipped + report.sessions.skipped).toBeGreaterThan(100);
+    const written = await stack.db.selectFrom('entries').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', user.id).executeTakeFirstOrThrow();
+    expect(Number(written.n)).toBe(report.entries.created);
   });
 });

@@ -1,4 +1,4 @@
-import { http, passthrough, type HttpHandler } from 'msw';
+import { http, passthrough } from 'msw';
 import { setupServer, type SetupServer } from 'msw/node';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll } from 'vitest';
@@ -66,4 +66,3 @@ export async function rowCounts(stack: TestStack, userId: string, others = false
   return r.rows[0]!;
 }
 
-export type { HttpHandler };

