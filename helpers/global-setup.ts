@@ -6,6 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { createDb } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { EmbeddedPostgresServer } from '../src/stack/postgres.js';
+import { buildBackendBundle } from '../src/stack/bundle.js';
 import { chooseProvider, testSeed, type StackProvider } from './env.js';
 
 /** What the global setup hands to every worker (plain data: it crosses process boundaries). */
@@ -19,6 +20,8 @@ export interface StackInfo {
   apiUrl?: string;
   databaseUrl?: string;
   restartCommand?: string;
+  /** The backend bundled once per run from the current sources (fast child boots and restarts). */
+  backendEntry?: string;
 }
 
 declare module 'vitest' {
@@ -70,22 +73,32 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return async () => undefined;
   }
 
+  const bundleDir = await mkdtemp(join(tmpdir(), 'journal-backend-'));
+  const t0 = performance.now();
+  const { entry: backendEntry } = await buildBackendBundle(bundleDir);
+  console.log(`[journal-suite] backend bundled in ${Math.round(performance.now() - t0)} ms`);
+  const removeBundle = () => rm(bundleDir, { recursive: true, force: true });
+
   if (provider === 'containers') {
     const { startContainersInfrastructure } = await import('./containers.js');
     const infra = await startContainersInfrastructure();
     await migrateTemplate(infra.adminUrl, infra.createDatabase);
-    project.provide('stack', { provider, seed, adminUrl: infra.adminUrl, templateDb: TEMPLATE_DB });
-    return infra.stop;
+    project.provide('stack', { provider, seed, adminUrl: infra.adminUrl, templateDb: TEMPLATE_DB, backendEntry });
+    return async () => {
+      await infra.stop();
+      await removeBundle();
+    };
   }
 
-  const t0 = performance.now();
+  const t1 = performance.now();
   const dataDir = await mkdtemp(join(tmpdir(), 'journal-suite-pg-'));
   const pg = await EmbeddedPostgresServer.start({ dataDir, persistent: false });
   await migrateTemplate(pg.adminUrl(), (name) => pg.createDatabase(name));
-  console.log(`[journal-suite] embedded PostgreSQL on port ${pg.port}, template migrated in ${Math.round(performance.now() - t0)} ms`);
-  project.provide('stack', { provider, seed, adminUrl: pg.adminUrl(), templateDb: TEMPLATE_DB });
+  console.log(`[journal-suite] embedded PostgreSQL on port ${pg.port}, template migrated in ${Math.round(performance.now() - t1)} ms`);
+  project.provide('stack', { provider, seed, adminUrl: pg.adminUrl(), templateDb: TEMPLATE_DB, backendEntry });
   return async () => {
     await pg.stop();
+    await removeBundle();
     await rm(dataDir, { recursive: true, force: true });
   };
 }

@@ -123,7 +123,7 @@ export function useStack(opts: StackOptions = {}): TestStack {
     }
     state.databaseUrl = databaseUrl;
     state.handle = createDb(databaseUrl, { max: 4 });
-    const backend = await BackendProcess.start({ env: backendEnv(databaseUrl, ollama.url, { SKIP_MIGRATIONS: '1', ...opts.env }) });
+    const backend = await BackendProcess.start({ ...(info.backendEntry && { entry: info.backendEntry }), env: backendEnv(databaseUrl, ollama.url, { SKIP_MIGRATIONS: '1', ...opts.env }) });
     state.backend = backend;
     state.apiUrl = backend.url;
     state.api = new ApiClient(backend.url);
@@ -187,7 +187,7 @@ export function useStack(opts: StackOptions = {}): TestStack {
       await need('backend').restart(mode);
     },
     async startSecondBackend() {
-      const b = await BackendProcess.start({ env: backendEnv(need('databaseUrl'), need('ollama').url, { SKIP_MIGRATIONS: '1', ...opts.env }) });
+      const b = await BackendProcess.start({ ...(info.backendEntry && { entry: info.backendEntry }), env: backendEnv(need('databaseUrl'), need('ollama').url, { SKIP_MIGRATIONS: '1', ...opts.env }) });
       state.extra!.push(b);
       return b;
     },

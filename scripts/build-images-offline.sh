@@ -132,9 +132,8 @@ import_rootfs "$NODE_ROOT" "$NODE_TAG" \
 # ----------------------------------------------------------------------------------------------------------
 # journal/postgres:local
 PG_ROOT="$WORK_DIR/postgres-rootfs"
-# postgresql-common would create and start a "main" cluster on install; the entrypoint makes its own.
-mkdir -p "$PG_ROOT/etc/postgresql-common"
 make_rootfs "$PG_ROOT"
+# postgresql-common would create a "main" cluster on install; the entrypoint makes its own in PGDATA.
 mkdir -p "$PG_ROOT/etc/postgresql-common"
 printf 'create_main_cluster = false\n' > "$PG_ROOT/etc/postgresql-common/createcluster.conf"
 in_chroot "$PG_ROOT" apt-get update -q >&2
@@ -149,7 +148,7 @@ cat > "$PG_ROOT/usr/local/bin/docker-entrypoint.sh" << 'ENTRYPOINT'
 # localhost only passes once the real server is up.
 set -eu
 if [ "${1:-postgres}" != postgres ] && [ "${1#-}" = "$1" ]; then exec "$@"; fi
-[ "${1:-}" = postgres ] && shift
+if [ "${1:-}" = postgres ]; then shift; fi
 
 : "${PGDATA:=/var/lib/postgresql/data}"
 : "${POSTGRES_USER:=postgres}"
@@ -171,13 +170,15 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   pwfile="$(mktemp)"
   printf '%s\n' "$POSTGRES_PASSWORD" > "$pwfile"
   chmod 644 "$pwfile"
+  # POSTGRES_INITDB_ARGS is split into words on purpose, as in the official image.
+  # shellcheck disable=SC2086
   as_postgres initdb --username="$POSTGRES_USER" --pwfile="$pwfile" --auth-local=trust --auth-host=scram-sha-256 \
     --encoding=UTF8 --locale=C.UTF-8 $POSTGRES_INITDB_ARGS > /dev/null
   rm -f "$pwfile"
   printf 'host all all all scram-sha-256\n' >> "$PGDATA/pg_hba.conf"
   if [ "$POSTGRES_DB" != postgres ]; then
     # Single-user mode: no listener at all while the database is created.
-    printf 'CREATE DATABASE "%s";\n' "$POSTGRES_DB" | as_postgres postgres --single -D "$PGDATA" -j postgres > /dev/null
+    printf 'CREATE DATABASE "%s";\n' "$POSTGRES_DB" | as_postgres postgres --single -D "$PGDATA" postgres > /dev/null
   fi
   echo "initialised $PGDATA (user $POSTGRES_USER, database $POSTGRES_DB)"
 fi
@@ -186,7 +187,6 @@ exec setpriv --reuid=postgres --regid=postgres --init-groups -- postgres -D "$PG
   -c listen_addresses='*' -c unix_socket_directories=/var/run/postgresql "$@"
 ENTRYPOINT
 chmod 755 "$PG_ROOT/usr/local/bin/docker-entrypoint.sh"
-if ! grep -q 'POSTGRES_INITDB_ARGS' /dev/null; then :; fi
 slim_rootfs "$PG_ROOT"
 import_rootfs "$PG_ROOT" "$POSTGRES_TAG" \
   --change "ENV PATH=/usr/lib/postgresql/$PG_MAJOR/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \

@@ -78,7 +78,7 @@ export const routes = {
   getTopic: route({ operationId: 'getTopic', method: 'GET', path: v('/topics/{id}'), summary: 'Read a topic', params: IdParams, querystring: UserIdQuery, success: { 200: Topic }, errors: E }),
   deleteTopic: route({ operationId: 'deleteTopic', method: 'DELETE', path: v('/topics/{id}'), summary: 'Soft-delete a topic', params: IdParams, querystring: UserIdQuery, success: { 204: NoContent }, errors: E }),
 
-  createEntry: route({ operationId: 'createEntry', method: 'POST', path: v('/entries/'), summary: 'Create a journal entry', body: CreateEntryBody, success: { 201: Entry }, errors: E }),
+  createEntry: route({ operationId: 'createEntry', method: 'POST', path: v('/entries/'), summary: 'Create a journal entry', headers: IdempotencyHeaders, body: CreateEntryBody, success: { 201: Entry }, errors: [...E, 409] }),
   listEntries: route({ operationId: 'listEntries', method: 'GET', path: v('/entries/'), summary: "List a user's entries, newest first", querystring: ListEntriesQuery, success: { 200: EntryList }, errors: E }),
   moodAnalytics: route({ operationId: 'moodAnalytics', method: 'GET', path: v('/entries/analytics/mood'), summary: 'Mood analytics over calendar days', querystring: AnalyticsQuery, success: { 200: MoodAnalytics }, errors: E }),
   writingAnalytics: route({ operationId: 'writingAnalytics', method: 'GET', path: v('/entries/analytics/writing'), summary: 'Writing analytics over calendar days', querystring: AnalyticsQuery, success: { 200: WritingAnalytics }, errors: E }),
@@ -96,7 +96,7 @@ export const routes = {
   chatStats: route({ operationId: 'chatStats', method: 'GET', path: v('/chat/stats'), summary: 'Counters derived from the database', querystring: StatsQuery, success: { 200: ChatStats }, errors: E }),
   chatHealth: route({ operationId: 'chatHealth', method: 'GET', path: v('/chat/health'), summary: 'Chat health from real probes', success: { 200: ChatHealth, 503: ChatHealth }, errors: [] }),
 
-  createSession: route({ operationId: 'createSession', method: 'POST', path: v('/sessions/'), summary: 'Create a session', body: CreateSessionBody, success: { 201: Session }, errors: E }),
+  createSession: route({ operationId: 'createSession', method: 'POST', path: v('/sessions/'), summary: 'Create a session', headers: IdempotencyHeaders, body: CreateSessionBody, success: { 201: Session }, errors: [...E, 409] }),
   listSessions: route({ operationId: 'listSessions', method: 'GET', path: v('/sessions/'), summary: "A user's sessions, newest activity first", querystring: ListSessionsQuery, success: { 200: SessionList }, errors: E }),
   getSession: route({ operationId: 'getSession', method: 'GET', path: v('/sessions/{id}'), summary: 'Read a session', params: IdParams, querystring: UserIdQuery, success: { 200: Session }, errors: E }),
   sessionMessages: route({ operationId: 'sessionMessages', method: 'GET', path: v('/sessions/{id}/messages'), summary: 'Messages of a session in order', params: IdParams, querystring: SessionMessagesQuery, success: { 200: SessionMessageList }, errors: E }),

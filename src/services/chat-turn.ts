@@ -1,21 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { ConversationMode, Language, ResponseStyle, SessionType } from '../contract/enums.js';
 import type { ReplyResult as AiReply } from '../ai/gateway.js';
-import {
-  appendMessages,
-  claimIdempotencyKey,
-  countUserTurns,
-  findIdempotent,
-  findSession,
-  insertSession,
-  lockSession,
-  recentMessages,
-  storeIdempotentResponse,
-} from '../db/queries/chat.js';
+import { appendMessages, countUserTurns, findSession, insertSession, lockSession, recentMessages } from '../db/queries/chat.js';
 import type { MessageRow, SessionRow } from '../db/schema.js';
 import { analyzeWithLexicon } from '../domain/lexicon.js';
 import type { ServiceDeps } from './deps.js';
-import { ApiError, invalidField, notFound } from './errors.js';
+import { invalidField, notFound } from './errors.js';
+import { replayed, writeOnce } from './idempotency.js';
 
 const CLOCK_SKEW_MS = 60_000;
 const HISTORY_FOR_MODEL = 20;
@@ -46,27 +36,13 @@ export interface TurnResult {
   processingMs: number;
 }
 
-export function requestHash(body: unknown): string {
-  return createHash('sha256').update(JSON.stringify(body)).digest('hex');
-}
-
-async function replayed<R>(deps: ServiceDeps, input: TurnInput): Promise<R | undefined> {
-  const idem = input.idempotency;
-  if (!idem) return undefined;
-  const prior = await findIdempotent(deps.db, input.userId, idem.scope, idem.key);
-  if (!prior || prior.status_code === 0) return undefined;
-  if (prior.request_hash !== requestHash(idem.body)) {
-    throw new ApiError(409, 'idempotency_conflict', 'This Idempotency-Key was used with a different request', [{ path: 'idempotency-key', message: 'reused with a different body' }]);
-  }
-  return prior.response as R;
-}
-
 /**
  * One turn: the model is asked outside any transaction, then the session, the user message and the reply
  * are written in ONE transaction before anything is answered. A failed write is an error, never a 200.
  */
 export async function recordTurn<R>(deps: ServiceDeps, input: TurnInput, respond: (t: TurnResult) => R): Promise<R> {
-  const prior = await replayed<R>(deps, input);
+  const idem = input.idempotency && { userId: input.userId, ...input.idempotency };
+  const prior = await replayed<R>(deps, idem);
   if (prior !== undefined) return prior;
 
   const existing = input.sessionId ? await findSession(deps.db, input.userId, input.sessionId) : undefined;
@@ -93,11 +69,7 @@ export async function recordTurn<R>(deps: ServiceDeps, input: TurnInput, respond
   const replyAt = new Date(Math.max(at.getTime() + 1, input.at ? 0 : deps.now().getTime()));
   const processingMs = Date.now() - started;
 
-  const outcome = await deps.db.transaction().execute(async (trx) => {
-    const idem = input.idempotency;
-    if (idem && !(await claimIdempotencyKey(trx, { user_id: input.userId, scope: idem.scope, key: idem.key, request_hash: requestHash(idem.body) }))) {
-      return { replay: true as const };
-    }
+  return writeOnce(deps, idem, async (trx) => {
     const session = existing ? await lockSession(trx, input.userId, existing.id) : await insertSession(trx, { user_id: input.userId, ...input.newSession, description: null, tags: [], created_at: at });
     if (!session) throw notFound('session_not_found', input.sessionIdPath, input.sessionId ?? '');
     const turn = (await countUserTurns(trx, session.id)) + (input.role === 'user' ? 1 : 0);
@@ -127,13 +99,6 @@ export async function recordTurn<R>(deps: ServiceDeps, input: TurnInput, respond
           ]
         : []),
     ]);
-    const result = respond({ session: { ...session, message_count: session.message_count + rows.length }, userMessage: rows[0]!, assistantMessage: rows[1] ?? null, reply, turn, processingMs });
-    if (idem) await storeIdempotentResponse(trx, input.userId, idem.scope, idem.key, 200, result);
-    return { replay: false as const, result };
+    return respond({ session: { ...session, message_count: session.message_count + rows.length }, userMessage: rows[0]!, assistantMessage: rows[1] ?? null, reply, turn, processingMs });
   });
-  if (!outcome.replay) return outcome.result;
-  // A concurrent retry with the same key committed first: answer with its result.
-  const again = await replayed<R>(deps, input);
-  if (again === undefined) throw new ApiError(409, 'idempotency_conflict', 'A request with this Idempotency-Key is still in progress', [{ path: 'idempotency-key', message: 'in progress' }]);
-  return again;
 }

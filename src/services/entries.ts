@@ -9,6 +9,7 @@ import type { ServiceDeps } from './deps.js';
 import { invalidField, notFound } from './errors.js';
 import { toEntry } from './mappers.js';
 import { requireUser } from './users.js';
+import { replayed, writeOnce } from './idempotency.js';
 
 /** A client clock a little ahead of ours is not "the future". */
 const CLOCK_SKEW_MS = 60_000;
@@ -33,8 +34,11 @@ async function analyzed(deps: ServiceDeps, content: string) {
   };
 }
 
-export async function createEntry(deps: ServiceDeps, body: CreateEntryBody): Promise<Entry> {
+export async function createEntry(deps: ServiceDeps, body: CreateEntryBody, idempotencyKey?: string): Promise<Entry> {
   await requireUser(deps, body.user_id);
+  const idem = idempotencyKey ? { userId: body.user_id, scope: 'entries.create', key: idempotencyKey, body } : undefined;
+  const prior = await replayed<Entry>(deps, idem);
+  if (prior) return prior;
   await requireOwnTopic(deps, body.user_id, body.topic_id);
   const now = deps.now();
   let createdAt = now;
@@ -42,7 +46,8 @@ export async function createEntry(deps: ServiceDeps, body: CreateEntryBody): Pro
     createdAt = parseWireTimestamp(body.created_at);
     if (createdAt.getTime() > now.getTime() + CLOCK_SKEW_MS) throw invalidField('created_at', 'must not lie in the future');
   }
-  const row = await insertEntry(deps.db, {
+  const analysis = await analyzed(deps, body.content);
+  return writeOnce(deps, idem, async (trx) => toEntry(await insertEntry(trx, {
     user_id: body.user_id,
     title: body.title,
     content: body.content,
@@ -53,9 +58,8 @@ export async function createEntry(deps: ServiceDeps, body: CreateEntryBody): Pro
     created_at: createdAt,
     updated_at: createdAt,
     deleted_at: null,
-    ...(await analyzed(deps, body.content)),
-  });
-  return toEntry(row);
+    ...analysis,
+  })));
 }
 
 function dateBound(s: string | undefined, edge: 'from' | 'to'): Date | undefined {

@@ -10,6 +10,7 @@ import type { ServiceDeps } from './deps.js';
 import { notFound } from './errors.js';
 import { iso, toMessage, toSession } from './mappers.js';
 import { requireUser } from './users.js';
+import { replayed, writeOnce } from './idempotency.js';
 
 const RECENT = 5;
 
@@ -22,9 +23,12 @@ async function ownSession(deps: ServiceDeps, userId: string, id: string): Promis
 
 const withRecent = async (deps: ServiceDeps, s: SessionRow): Promise<Session> => toSession(s, await recentMessages(deps.db, s.id, RECENT));
 
-export async function createSession(deps: ServiceDeps, body: z.infer<typeof CreateSessionBody>): Promise<Session> {
+export async function createSession(deps: ServiceDeps, body: z.infer<typeof CreateSessionBody>, idempotencyKey?: string): Promise<Session> {
   await requireUser(deps, body.user_id);
-  const s = await insertSession(deps.db, {
+  const idem = idempotencyKey ? { userId: body.user_id, scope: 'sessions.create', key: idempotencyKey, body } : undefined;
+  const prior = await replayed<Session>(deps, idem);
+  if (prior) return prior;
+  return writeOnce(deps, idem, async (trx) => toSession(await insertSession(trx, {
     user_id: body.user_id,
     session_type: body.session_type,
     conversation_mode: (body.metadata.conversation_mode as ConversationMode | undefined) ?? 'supportive_listening',
@@ -33,8 +37,7 @@ export async function createSession(deps: ServiceDeps, body: z.infer<typeof Crea
     tags: body.tags,
     metadata: body.metadata,
     created_at: deps.now(),
-  });
-  return toSession(s, []);
+  }), []));
 }
 
 function bound(s: string | undefined, edge: 'from' | 'to'): Date | undefined {

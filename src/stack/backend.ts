@@ -167,7 +167,10 @@ export class BackendProcess {
   private async boot(port: number): Promise<void> {
     const started = performance.now();
     const entry = path.resolve(repoRoot, this.opts.entry ?? defaultBackendEntry);
-    const args = ['--import', 'tsx', ...(this.opts.watchParent === false ? [] : ['--import', parentWatch]), entry];
+    // A bundled entry (see bundle.ts) is plain JavaScript with its parent watcher beside it: no tsx needed.
+    const compiled = entry.endsWith('.mjs');
+    const watcher = compiled ? pathToFileURL(path.join(path.dirname(entry), 'parent-watch.mjs')).href : parentWatch;
+    const args = [...(compiled ? ['--enable-source-maps'] : ['--import', 'tsx']), ...(this.opts.watchParent === false ? [] : ['--import', watcher]), entry];
     // process.execPath, not `npx tsx`: a wrapper process in between would survive our kill as an orphan.
     const child = spawn(process.execPath, args, {
       cwd: repoRoot,

@@ -37,7 +37,7 @@ export function registerRoutes(app: FastifyInstance, deps: ServiceDeps): void {
     return answer(204, null);
   });
 
-  register(app, r.createEntry, async ({ body }) => answer(201, await entries.createEntry(deps, body)));
+  register(app, r.createEntry, async ({ body, headers }) => answer(201, await entries.createEntry(deps, body, headers['idempotency-key'])));
   register(app, r.listEntries, async ({ query }) => entries.listEntries(deps, query));
   register(app, r.moodAnalytics, async ({ query }) => analytics.getMoodAnalytics(deps, query));
   register(app, r.writingAnalytics, async ({ query }) => analytics.getWritingAnalytics(deps, query));
@@ -61,7 +61,7 @@ export function registerRoutes(app: FastifyInstance, deps: ServiceDeps): void {
     return answer(h.status, h.body);
   });
 
-  register(app, r.createSession, async ({ body }) => answer(201, await sessions.createSession(deps, body)));
+  register(app, r.createSession, async ({ body, headers }) => answer(201, await sessions.createSession(deps, body, headers['idempotency-key'])));
   register(app, r.listSessions, async ({ query }) => sessions.listSessions(deps, query));
   register(app, r.getSession, async ({ params, query }) => sessions.getSession(deps, query.user_id, params.id));
   register(app, r.sessionMessages, async ({ params, query }) => sessions.sessionMessages(deps, query.user_id, params.id, query.limit));
