@@ -1,8 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  assertNoUnhandled,
-  createOllamaMswServer,
-  failOnUnhandled,
+  useOllamaMswServer,
   malformedJson,
   recordTraffic,
   serverError,
@@ -10,14 +8,7 @@ import {
 } from '../../fixtures/ollama/index.js';
 import { createAiGateway, type ReplyInput } from './gateway.js';
 
-const server = createOllamaMswServer();
-failOnUnhandled(server);
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  server.resetHandlers();
-  assertNoUnhandled();
-});
-afterAll(() => server.close());
+const server = useOllamaMswServer();
 
 const input: ReplyInput = {
   message: 'Today was fine, a bit tiring.',

@@ -1,9 +1,7 @@
 import { http } from 'msw';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  assertNoUnhandled,
-  createOllamaMswServer,
-  failOnUnhandled,
+  useOllamaMswServer,
   malformedJson,
   normalAnswer,
   ollamaError,
@@ -16,14 +14,7 @@ import { analyzeWithLexicon } from '../domain/lexicon.js';
 import { LEXICON_FALLBACK_MODEL, LEXICON_MODEL, createAiGateway } from './gateway.js';
 import { EmotionChunkSchema, toFormat } from './schemas.js';
 
-const server = createOllamaMswServer();
-failOnUnhandled(server);
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  server.resetHandlers();
-  assertNoUnhandled();
-});
-afterAll(() => server.close());
+const server = useOllamaMswServer();
 
 const SENTENCES = [
   'I woke up early and watched the sun rise over the rooftops.',

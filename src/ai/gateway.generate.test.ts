@@ -1,9 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
-  assertNoUnhandled,
-  createOllamaMswServer,
-  failOnUnhandled,
+  useOllamaMswServer,
   malformedJson,
   recordTraffic,
   serverError,
@@ -14,14 +12,7 @@ import { AiError } from './errors.js';
 import { createAiGateway } from './gateway.js';
 import { toFormat } from './schemas.js';
 
-const server = createOllamaMswServer();
-failOnUnhandled(server);
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  server.resetHandlers();
-  assertNoUnhandled();
-});
-afterAll(() => server.close());
+const server = useOllamaMswServer();
 
 const EntrySchema = z.object({
   title: z.string().min(3).max(60),

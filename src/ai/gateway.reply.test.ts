@@ -1,9 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  assertNoUnhandled,
   connectionRefused,
-  createOllamaMswServer,
-  failOnUnhandled,
+  useOllamaMswServer,
   looksGerman,
   malformedJson,
   recordTraffic,
@@ -14,14 +12,7 @@ import {
 import { FALLBACK_CHAT_MODEL, createAiGateway, type ReplyInput } from './gateway.js';
 import { ChatReplySchema, toFormat } from './schemas.js';
 
-const server = createOllamaMswServer();
-failOnUnhandled(server);
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  server.resetHandlers();
-  assertNoUnhandled();
-});
-afterAll(() => server.close());
+const server = useOllamaMswServer();
 
 const english: ReplyInput = {
   message: 'I had a stressful day at work and could not focus at all.',

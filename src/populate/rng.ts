@@ -1,18 +1,9 @@
 import { stableHash } from '../ai/hash.js';
+import { mulberry32 } from '../domain/random.js';
 
 export type Random = () => number;
 
-/** Mulberry32: tiny, fast and the same stream on every machine, which is all a reproducible plan needs. */
-export function mulberry32(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /**
  * An independent stream per purpose (e.g. one item's content): drawing more or fewer numbers for one
