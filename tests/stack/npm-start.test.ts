@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../helpers/api.js';
 import { waitFor } from '../../helpers/wait.js';
 import { DEV_USER_ID } from '../../src/contract/enums.js';
+import { trackChild } from '../../src/stack/children.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -19,6 +20,8 @@ async function npmStart(dataDir: string) {
     env: { ...process.env, JOURNAL_DATA_DIR: dataDir, PORT: '0', OLLAMA_HOST: 'http://127.0.0.1:9' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // If this worker goes away mid-test, npm start still gets its Ctrl-C and stops PostgreSQL itself.
+  const untrack = trackChild(() => child.kill('SIGINT'));
   let out = '';
   child.stdout.on('data', (d) => (out += String(d)));
   child.stderr.on('data', (d) => (out += String(d)));
@@ -26,6 +29,7 @@ async function npmStart(dataDir: string) {
   const exited = new Promise<number | null>((r) =>
     child.on('exit', (code) => {
       gone = true;
+      untrack();
       r(code);
     }),
   );
