@@ -1,11 +1,14 @@
-# syntax=docker/dockerfile:1
+# No `# syntax=` line on purpose: it would make BuildKit pull a frontend image, which an air-gapped engine
+# cannot do. Everything here works with the built-in frontend and with the legacy builder.
 #
 # The journal backend (src/server/main.ts) as an image.
 #
 #   docker build -t journal/backend:local .
-#   docker run --rm -p 127.0.0.1:8000:8000 \
-#     -e DATABASE_URL=postgres://postgres:postgres@host.docker.internal:5432/journal \
-#     -e OLLAMA_HOST=http://host.docker.internal:11434 journal/backend:local
+#   # Host networking, listening on loopback only; PostgreSQL and Ollama on this host:
+#   docker run --rm --network host -e HOST=127.0.0.1 -e PORT=8000 \
+#     -e DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/journal \
+#     -e OLLAMA_HOST=http://127.0.0.1:11434 journal/backend:local
+#   # Or on a bridge network with the port published on loopback: -p 127.0.0.1:8000:8000 (HOST stays 0.0.0.0).
 #
 # Machines without registry access build the base image from Debian packages first
 # (scripts/build-images-offline.sh) and pass it in:

@@ -35,7 +35,7 @@ import { benchDir, machine, percentile, phase, printTable, repoRoot, round, writ
 //
 // Environment: BENCH_POP_REQUESTS (default 400 per level), BENCH_POP_LEVELS (default 1,4,16,64),
 // BENCH_DB_POOL (default 10 = the backend's DB_POOL_MAX default; passed to the backend and the ceiling),
-// BENCH_BACKEND_NODE_OPTIONS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the backend).
+// BENCH_PROFILE_DIR=/some/dir (a CPU profile of the backend is written there, see bench/cpu-profile.mjs).
 
 const REQUESTS = intEnv('BENCH_POP_REQUESTS', 400);
 const LEVELS = (process.env.BENCH_POP_LEVELS ?? '1,4,16,64').split(',').map((s) => Number(s.trim()));
@@ -46,6 +46,14 @@ const WARMUP = 60;
 const TARGET_MESSAGES_PER_S = 1_000;
 const TARGET_RATIO = 0.5;
 const CLK_TCK = 100;
+
+/** Environment that makes a backend write a CPU profile on exit, when BENCH_PROFILE_DIR is set. */
+function profileEnv(): Record<string, string> {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  if (!dir) return {};
+  const hook = path.join(benchDir, 'cpu-profile.mjs');
+  return { CPU_PROFILE_DIR: path.resolve(dir), NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${hook}`.trim() };
+}
 
 function intEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -299,9 +307,8 @@ async function main(): Promise<void> {
 
     phase('Ollama stub process, backend process');
     stub = await startStubProcess();
-    const nodeOptions = process.env.BENCH_BACKEND_NODE_OPTIONS;
     backend = await BackendProcess.start({
-      env: { DATABASE_URL: url, OLLAMA_HOST: stub.url, SKIP_MIGRATIONS: '1', DB_POOL_MAX: String(POOL), ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) },
+      env: { DATABASE_URL: url, OLLAMA_HOST: stub.url, SKIP_MIGRATIONS: '1', DB_POOL_MAX: String(POOL), ...profileEnv() },
     });
     const be = backend;
     const pgServer = server;

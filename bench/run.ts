@@ -16,7 +16,8 @@ import { benchDir, machine, median, ms, percentile, phase, printTable, repoRoot,
 // on loopback and is stopped at the end (or by the child reaper of src/stack/children.ts on Ctrl-C).
 //
 // Environment: BENCH_NPM_TEST=1 also times `npm test` (minutes); BENCH_USERS / BENCH_ENTRIES /
-// BENCH_TARGET_ENTRIES / BENCH_REQUESTS shrink the analytics data set for a quick look.
+// BENCH_TARGET_ENTRIES / BENCH_REQUESTS shrink the analytics data set for a quick look;
+// BENCH_PROFILE_DIR=/some/dir writes a CPU profile of the analytics backend there (bench/cpu-profile.mjs).
 
 const TARGETS = { bootMs: 2_000, restartMs: 500, analyticsP95Ms: 25, npmTestMs: 30_000 } as const;
 const CLONES = 10;
@@ -27,6 +28,14 @@ const TARGET_ENTRIES = intEnv('BENCH_TARGET_ENTRIES', 10_000);
 const REQUESTS = intEnv('BENCH_REQUESTS', 200);
 const WARMUP = 20;
 const SEED = 0.42;
+
+/** Environment that makes a backend write a CPU profile on exit, when BENCH_PROFILE_DIR is set. */
+function profileEnv(): Record<string, string> {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  if (!dir) return {};
+  const hook = path.join(benchDir, 'cpu-profile.mjs');
+  return { CPU_PROFILE_DIR: path.resolve(dir), NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${hook}`.trim() };
+}
 
 function intEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -271,9 +280,11 @@ async function main(): Promise<void> {
     rows.push({
       metric: 'analytics data generation (SQL, server-side)',
       value: ms(data.users_ms + data.entries_ms + data.vacuum_analyze_ms),
-      note: `${data.counts.entries} entries / ${data.counts.users} users (+ dev user), ${data.counts.target} for the measured user, ${data.counts.size}; insert ${ms(data.entries_ms)}, vacuum analyze ${ms(data.vacuum_analyze_ms)}`,
+      note: `${data.counts.entries} entries / ${data.counts.users} users (incl. the seeded dev user), ${data.counts.target} for the measured user, ${data.counts.size}; insert ${ms(data.entries_ms)}, vacuum analyze ${ms(data.vacuum_analyze_ms)}`,
     });
-    const analyticsBackend = await BackendProcess.start({ env: backendEnv(server.adminUrl('bench_analytics'), ollama) });
+    const analyticsBackend = await BackendProcess.start({
+      env: { ...backendEnv(server.adminUrl('bench_analytics'), ollama), ...profileEnv() },
+    });
     backends.push(analyticsBackend);
     const analytics: Record<string, unknown> = {};
     for (const kind of ['mood', 'writing'] as const) {

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { BreakerOpenError } from './breaker.js';
+import { AiError, toAiError } from './errors.js';
+import { stableHash } from './hash.js';
+
+// Written against the survivors of a Stryker run (stryker.config.mjs).
+
+function timeoutError(): Error {
+  const e = new Error('The operation was aborted due to timeout');
+  e.name = 'TimeoutError';
+  return e;
+}
+
+describe('toAiError (mutation-driven)', () => {
+  it('keeps the original error as the cause and names itself', () => {
+    const cases: [unknown, AiError['kind']][] = [
+      [new BreakerOpenError(), 'breaker_open'],
+      [timeoutError(), 'timeout'],
+      [Object.assign(new Error('model not found'), { status_code: 404 }), 'http'],
+      [new Error('fetch failed'), 'network'],
+    ];
+    for (const [original, kind] of cases) {
+      const err = toAiError(original, 1000);
+      expect(err.kind).toBe(kind);
+      expect(err.name).toBe('AiError');
+      expect(err.cause).toBe(original);
+    }
+  });
+
+  it('finds a timeout up to two causes deep, not deeper, and survives a cause cycle', () => {
+    const wrap = (inner: Error, n: number): Error => (n === 0 ? inner : new Error('wrapped', { cause: wrap(inner, n - 1) }));
+    expect(toAiError(wrap(timeoutError(), 2), 1000).kind).toBe('timeout');
+    expect(toAiError(wrap(timeoutError(), 3), 1000).kind).toBe('network');
+    const cyclic = new Error('loop');
+    (cyclic as { cause?: unknown }).cause = cyclic;
+    expect(toAiError(cyclic, 1000).kind).toBe('network');
+  });
+
+  it('reads an HTTP status only from a numeric status_code of an object', () => {
+    expect(toAiError('plain string', 1000)).toMatchObject({ kind: 'network', message: 'network: plain string' });
+    expect(toAiError(null, 1000)).toMatchObject({ kind: 'network', message: 'network: null' });
+    expect(toAiError(undefined, 1000)).toMatchObject({ kind: 'network' });
+    expect(toAiError(Object.assign(new Error('odd'), { status_code: '500' }), 1000)).toMatchObject({ kind: 'network', status: undefined });
+    expect(toAiError(Object.assign(new Error('busy'), { status_code: 503 }), 1000)).toMatchObject({ kind: 'http', status: 503, message: 'http: HTTP 503: busy' });
+  });
+});
+
+describe('stableHash (mutation-driven)', () => {
+  // FNV-1a 32-bit reference values; over ASCII, UTF-16 code units and bytes coincide.
+  it('is FNV-1a', () => {
+    expect(stableHash('')).toBe(0x811c9dc5);
+    expect(stableHash('a')).toBe(0xe40c292c);
+    expect(stableHash('foobar')).toBe(0xbf9cf968);
+  });
+});
