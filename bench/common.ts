@@ -78,3 +78,19 @@ export function ms(n: number): string {
 export function phase(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
 }
+
+let bundled: Promise<string> | undefined;
+/**
+ * The backend as the suite runs it: bundled once into plain JavaScript (src/stack/bundle.ts), so boots and
+ * restarts are measured without tsx's per-module transform. The one-time build is not part of any figure.
+ */
+export function backendEntry(): Promise<string> {
+  bundled ??= (async () => {
+    const { mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { buildBackendBundle } = await import('../src/stack/bundle.js');
+    return (await buildBackendBundle(await mkdtemp(join(tmpdir(), 'journal-bench-backend-')))).entry;
+  })();
+  return bundled;
+}

@@ -15,7 +15,7 @@ import { BackendProcess } from '../src/stack/backend.js';
 import { trackChild } from '../src/stack/children.js';
 import { EmbeddedPostgresServer } from '../src/stack/postgres.js';
 import { childPids } from '../src/stack/proc.js';
-import { benchDir, machine, percentile, phase, printTable, repoRoot, round, writeJson, type Row } from './common.js';
+import { benchDir, machine, percentile, phase, printTable, repoRoot, round, writeJson, type Row, backendEntry } from './common.js';
 
 // `npm run bench:populate`: what the population CLI's writes cost end to end, and what PostgreSQL alone
 // could take of the same writes.
@@ -307,7 +307,7 @@ async function main(): Promise<void> {
 
     phase('Ollama stub process, backend process');
     stub = await startStubProcess();
-    backend = await BackendProcess.start({
+    backend = await BackendProcess.start({ entry: await backendEntry(),
       env: { DATABASE_URL: url, OLLAMA_HOST: stub.url, SKIP_MIGRATIONS: '1', DB_POOL_MAX: String(POOL), ...profileEnv() },
     });
     const be = backend;

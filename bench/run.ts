@@ -9,7 +9,7 @@ import { createDb } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { BackendProcess } from '../src/stack/backend.js';
 import { EmbeddedPostgresServer } from '../src/stack/postgres.js';
-import { benchDir, machine, median, ms, percentile, phase, printTable, repoRoot, round, timed, writeJson, type Row } from './common.js';
+import { benchDir, machine, median, ms, percentile, phase, printTable, repoRoot, round, timed, writeJson, type Row, backendEntry } from './common.js';
 
 // `npm run bench`: figures for the issue's targets, printed beside them and written to bench/results.json.
 // Nothing here asserts: a missed target is reported, not failed. Everything runs in a temporary directory
@@ -80,7 +80,7 @@ async function bootOnce(pgServer: EmbeddedPostgresServer | undefined, dataDir: s
   await migrate(server.adminUrl('journal'));
   const migrations = performance.now() - t1;
 
-  const backend = await BackendProcess.start({ env: backendEnv(server.adminUrl('journal'), ollama) });
+  const backend = await BackendProcess.start({ entry: await backendEntry(), env: backendEnv(server.adminUrl('journal'), ollama) });
   const total = performance.now() - started;
   const figures: BootFigures = {
     pg_init_ms: round(server.lastInitMs),
@@ -282,7 +282,7 @@ async function main(): Promise<void> {
       value: ms(data.users_ms + data.entries_ms + data.vacuum_analyze_ms),
       note: `${data.counts.entries} entries / ${data.counts.users} users (incl. the seeded dev user), ${data.counts.target} for the measured user, ${data.counts.size}; insert ${ms(data.entries_ms)}, vacuum analyze ${ms(data.vacuum_analyze_ms)}`,
     });
-    const analyticsBackend = await BackendProcess.start({
+    const analyticsBackend = await BackendProcess.start({ entry: await backendEntry(),
       env: { ...backendEnv(server.adminUrl('bench_analytics'), ollama), ...profileEnv() },
     });
     backends.push(analyticsBackend);
