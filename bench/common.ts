@@ -94,3 +94,19 @@ export function backendEntry(): Promise<string> {
   })();
   return bundled;
 }
+
+/** Environment that makes a backend write a CPU profile on exit, when BENCH_PROFILE_DIR is set. */
+export function profileEnv(): Record<string, string> {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  if (!dir) return {};
+  const hook = path.join(benchDir, 'cpu-profile.mjs');
+  return { CPU_PROFILE_DIR: path.resolve(dir), NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${hook}`.trim() };
+}
+
+export function intEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return n;
+}

@@ -15,7 +15,7 @@ import { BackendProcess } from '../src/stack/backend.js';
 import { trackChild } from '../src/stack/children.js';
 import { EmbeddedPostgresServer } from '../src/stack/postgres.js';
 import { childPids } from '../src/stack/proc.js';
-import { benchDir, machine, percentile, phase, printTable, repoRoot, round, writeJson, type Row, backendEntry } from './common.js';
+import { benchDir, machine, percentile, phase, printTable, repoRoot, round, writeJson, type Row, backendEntry, intEnv, profileEnv } from './common.js';
 
 // `npm run bench:populate`: what the population CLI's writes cost end to end, and what PostgreSQL alone
 // could take of the same writes.
@@ -47,21 +47,6 @@ const TARGET_MESSAGES_PER_S = 1_000;
 const TARGET_RATIO = 0.5;
 const CLK_TCK = 100;
 
-/** Environment that makes a backend write a CPU profile on exit, when BENCH_PROFILE_DIR is set. */
-function profileEnv(): Record<string, string> {
-  const dir = process.env.BENCH_PROFILE_DIR;
-  if (!dir) return {};
-  const hook = path.join(benchDir, 'cpu-profile.mjs');
-  return { CPU_PROFILE_DIR: path.resolve(dir), NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${hook}`.trim() };
-}
-
-function intEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return n;
-}
 
 const SENTENCES = [
   'Today I walked along the river after work and the light on the water made me calm.',

@@ -9,7 +9,7 @@ import { createDb } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { BackendProcess } from '../src/stack/backend.js';
 import { EmbeddedPostgresServer } from '../src/stack/postgres.js';
-import { benchDir, machine, median, ms, percentile, phase, printTable, repoRoot, round, timed, writeJson, type Row, backendEntry } from './common.js';
+import { benchDir, machine, median, ms, percentile, phase, printTable, repoRoot, round, timed, writeJson, type Row, backendEntry, intEnv, profileEnv } from './common.js';
 
 // `npm run bench`: figures for the issue's targets, printed beside them and written to bench/results.json.
 // Nothing here asserts: a missed target is reported, not failed. Everything runs in a temporary directory
@@ -29,21 +29,6 @@ const REQUESTS = intEnv('BENCH_REQUESTS', 200);
 const WARMUP = 20;
 const SEED = 0.42;
 
-/** Environment that makes a backend write a CPU profile on exit, when BENCH_PROFILE_DIR is set. */
-function profileEnv(): Record<string, string> {
-  const dir = process.env.BENCH_PROFILE_DIR;
-  if (!dir) return {};
-  const hook = path.join(benchDir, 'cpu-profile.mjs');
-  return { CPU_PROFILE_DIR: path.resolve(dir), NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${hook}`.trim() };
-}
-
-function intEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return n;
-}
 
 function backendEnv(databaseUrl: string, ollama: OllamaStub): Record<string, string> {
   // As the suite starts its backends (helpers/stack.ts): migrations done by the harness, the msw stub as model.
