@@ -50,3 +50,14 @@ export function intQuery(min: number, max: number, fallback: number) {
 
 export const Metadata = z.record(z.string(), z.unknown());
 export const Tags = z.array(z.string().min(1).max(50)).max(50);
+
+/**
+ * The instant a date filter names: a bare date means a whole UTC day (`to` includes it), a timestamp
+ * means itself.
+ */
+export function dateFilterBound(s: string | undefined, edge: 'from' | 'to'): Date | undefined {
+  if (s === undefined) return undefined;
+  if (s.length !== 10) return parseWireTimestamp(s);
+  const day = new Date(`${s}T00:00:00Z`);
+  return edge === 'to' ? new Date(day.getTime() + 86_400_000) : day;
+}

@@ -25,14 +25,7 @@ export interface Tally {
   skipped: number;
 }
 
-export interface Report {
-  seed: number;
-  mode: string;
-  language: string;
-  timeZone: string;
-  userId: string;
-  apiBase: string;
-  generator: 'model' | 'offline';
+export interface Report extends Omit<ReportHeader, 'planned'> {
   startedAt: string;
   finishedAt: string;
   durationMs: number;
@@ -51,7 +44,6 @@ export interface Report {
   failures: Failure[];
   /** Percentage of planned topics, entries and sessions that exist and read back as planned. */
   successRate: number;
-  minSuccessRate: number;
 }
 
 export type Outcome = 'created' | 'existing' | 'failed' | 'skipped';

@@ -1,5 +1,5 @@
 import type { CreateEntryBody, Entry, ListEntriesQuery, UpdateEntryBody } from '../contract/entries.js';
-import { parseWireTimestamp } from '../contract/common.js';
+import { dateFilterBound, parseWireTimestamp } from '../contract/common.js';
 import { findEntry, insertEntry, listEntries as listEntryRows, softDeleteEntry, updateEntry as updateEntryRow } from '../db/queries/entries.js';
 import { findTopic } from '../db/queries/topics.js';
 import type { EntryRow } from '../db/schema.js';
@@ -62,16 +62,6 @@ export async function createEntry(deps: ServiceDeps, body: CreateEntryBody, idem
   })));
 }
 
-function dateBound(s: string | undefined, edge: 'from' | 'to'): Date | undefined {
-  if (s === undefined) return undefined;
-  if (s.length === 10) {
-    // A bare date names a whole UTC day; `to` includes it.
-    const d = new Date(`${s}T00:00:00Z`);
-    return edge === 'to' ? new Date(d.getTime() + 86_400_000) : d;
-  }
-  return parseWireTimestamp(s);
-}
-
 export async function listEntries(deps: ServiceDeps, q: ListEntriesQuery): Promise<Entry[]> {
   await requireUser(deps, q.user_id);
   const rows = await listEntryRows(deps.db, {
@@ -79,8 +69,8 @@ export async function listEntries(deps: ServiceDeps, q: ListEntriesQuery): Promi
     skip: q.skip,
     limit: q.limit,
     topicId: q.topic_id,
-    from: dateBound(q.date_from, 'from'),
-    to: dateBound(q.date_to, 'to'),
+    from: dateFilterBound(q.date_from, 'from'),
+    to: dateFilterBound(q.date_to, 'to'),
     mood: q.mood_filter,
   });
   return rows.map(toEntry);

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { CreateSessionBody, ListSessionsQuery, PostSessionMessageBody, PostSessionMessageResponse, Session, SessionExport } from '../contract/sessions.js';
 import type { ConversationMode, SessionType } from '../contract/enums.js';
-import { parseWireTimestamp } from '../contract/common.js';
+import { dateFilterBound } from '../contract/common.js';
 import { allMessages, findSession, insertSession, listSessions as listSessionRows, recentMessages, softDeleteSession } from '../db/queries/chat.js';
 import type { SessionRow } from '../db/schema.js';
 import { detectLanguage } from '../domain/text.js';
@@ -40,16 +40,9 @@ export async function createSession(deps: ServiceDeps, body: z.infer<typeof Crea
   }), []));
 }
 
-function bound(s: string | undefined, edge: 'from' | 'to'): Date | undefined {
-  if (s === undefined) return undefined;
-  if (s.length !== 10) return parseWireTimestamp(s);
-  const d = new Date(`${s}T00:00:00Z`);
-  return edge === 'to' ? new Date(d.getTime() + 86_400_000) : d;
-}
-
 export async function listSessions(deps: ServiceDeps, q: z.infer<typeof ListSessionsQuery>): Promise<Session[]> {
   await requireUser(deps, q.user_id);
-  const rows = await listSessionRows(deps.db, { userId: q.user_id, limit: q.limit, status: q.status, sessionType: q.session_type, from: bound(q.date_from, 'from'), to: bound(q.date_to, 'to'), theme: q.theme });
+  const rows = await listSessionRows(deps.db, { userId: q.user_id, limit: q.limit, status: q.status, sessionType: q.session_type, from: dateFilterBound(q.date_from, 'from'), to: dateFilterBound(q.date_to, 'to'), theme: q.theme });
   return Promise.all(rows.map((s) => withRecent(deps, s)));
 }
 

@@ -58,6 +58,9 @@ describe('every route answers in its contract shape', () => {
     expect(older.reading_time_minutes).toBe(Math.max(1, Math.floor(older.word_count / 200)));
     const list = await stack.api.ok('listEntries', { query: { user_id: u.id } });
     expect(list.map((e) => e.id)).toEqual([newer.id, older.id]);
+    expect((await stack.api.ok('listEntries', { query: { user_id: u.id, date_from: '2026-02-02' } })).map((e) => e.id)).toEqual([newer.id]);
+    expect((await stack.api.ok('listEntries', { query: { user_id: u.id, date_to: '2026-02-01' } })).map((e) => e.id)).toEqual([older.id]);
+    expect((await stack.api.ok('listEntries', { query: { user_id: u.id, limit: 1, skip: 1 } })).map((e) => e.id)).toEqual([older.id]);
     expect(await stack.api.ok('getEntry', { params: { id: older.id }, query: { user_id: u.id } })).toEqual(older);
     const updated = await stack.api.ok('updateEntry', { params: { id: older.id }, query: { user_id: u.id }, body: { content: 'Ich bin heute sehr glücklich und dankbar.', is_favorite: true } });
     expect(updated).toMatchObject({ version: 2, is_favorite: true });
