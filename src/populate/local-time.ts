@@ -1,4 +1,4 @@
-import { addDays, startOfLocalDay } from '../domain/calendar.js';
+import { addDays, localDate, startOfLocalDay } from '../domain/calendar.js';
 
 const CLOCKS = new Map<string, Intl.DateTimeFormat>();
 
@@ -45,9 +45,13 @@ function dayStart(date: string, tz: string): number {
 export function atLocalTime(date: string, seconds: number, tz: string): Date {
   const start = dayStart(date, tz);
   const guess = start + seconds * 1000;
-  const corrected = guess + (seconds - wallSeconds(new Date(guess), tz)) * 1000;
+  // On a day shorter than 24 h the guess can land on the next date; its clock reading counts from `date`'s
+  // midnight all the same, or late-evening times would be corrected by a whole day and clamped.
+  const g = new Date(guess);
+  const shown = wallSeconds(g, tz) + (epochDay(localDate(g, tz)) - epochDay(date)) * 86_400;
+  const corrected = guess + (seconds - shown) * 1000;
   const end = dayStart(addDays(date, 1), tz);
-  // A wall time skipped by a forward shift has no instant; the nearest one of that date stands in.
+  // A wall time skipped by a forward shift has no instant; the one a shift earlier, on the same date, stands in.
   return new Date(Math.min(Math.max(corrected, start), end - 1000));
 }
 
