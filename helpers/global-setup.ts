@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,9 @@ export interface StackInfo {
   restartCommand?: string;
   /** The backend bundled once per run from the current sources (fast child boots and restarts). */
   backendEntry?: string;
+  /** containers: the image every file starts its backends from, and the run id their labels carry. */
+  backendImage?: string;
+  runId?: string;
 }
 
 declare module 'vitest' {
@@ -81,9 +85,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   if (provider === 'containers') {
     const { startContainersInfrastructure } = await import('./containers.js');
-    const infra = await startContainersInfrastructure();
+    const runId = randomBytes(6).toString('hex');
+    const infra = await startContainersInfrastructure(runId);
     await migrateTemplate(infra.adminUrl, infra.createDatabase);
-    project.provide('stack', { provider, seed, adminUrl: infra.adminUrl, templateDb: TEMPLATE_DB, backendEntry });
+    project.provide('stack', { provider, seed, adminUrl: infra.adminUrl, templateDb: TEMPLATE_DB, backendEntry, backendImage: infra.backendImage, runId });
     return async () => {
       await infra.stop();
       await removeBundle();

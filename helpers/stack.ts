@@ -10,10 +10,11 @@ import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import { createDb, type DbHandle } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import type { Database } from '../src/db/schema.js';
-import { BackendProcess } from '../src/stack/backend.js';
+import { BackendProcess, type RunningBackend } from '../src/stack/backend.js';
 import { EmbeddedPostgresServer } from '../src/stack/postgres.js';
 import { assertNoUnhandled, startOllamaStub, type OllamaStub } from '../fixtures/ollama/index.js';
 import { ApiClient } from './api.js';
+import { ContainerBackend } from './container-backend.js';
 import type { StackInfo } from './global-setup.js';
 import { waitFor } from './wait.js';
 
@@ -38,14 +39,15 @@ export interface TestStack {
   readonly db: Kysely<Database>;
   readonly databaseUrl: string;
   readonly ollama: OllamaStub;
-  readonly backend: BackendProcess;
+  /** A child process, or a container of the backend image under the containers provider. */
+  readonly backend: RunningBackend;
   readonly postgres: EmbeddedPostgresServer;
   has(cap: Capability): boolean;
   /** Why a capability is missing under this provider, for a printed skip reason. */
   missing(cap: Capability): string;
   restart(mode: 'graceful' | 'kill'): Promise<void>;
   /** Another backend process on the same database (stats must agree across processes). */
-  startSecondBackend(): Promise<BackendProcess>;
+  startSecondBackend(): Promise<RunningBackend>;
 }
 
 const execAsync = promisify(exec);
@@ -72,6 +74,17 @@ async function cloneDatabase(adminUrl: string, template: string, name: string): 
   }
 }
 
+/** The backend as the provider runs it: the image under containers, the bundled server as a child otherwise. */
+async function startBackend(info: StackInfo, env: Record<string, string>): Promise<RunningBackend & { remove?(): Promise<void> }> {
+  if (info.backendImage) return ContainerBackend.start({ image: info.backendImage, runId: info.runId ?? 'unlabelled', env });
+  return BackendProcess.start({ ...(info.backendEntry && { entry: info.backendEntry }), env });
+}
+
+async function disposeBackend(b: RunningBackend & { remove?(): Promise<void> }): Promise<void> {
+  await b.stop().catch(() => undefined);
+  await b.remove?.();
+}
+
 function backendEnv(databaseUrl: string, ollamaUrl: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     DATABASE_URL: databaseUrl,
@@ -87,7 +100,7 @@ function backendEnv(databaseUrl: string, ollamaUrl: string, extra: Record<string
 
 export function useStack(opts: StackOptions = {}): TestStack {
   const info = inject('stack');
-  const state: Partial<{ apiUrl: string; api: ApiClient; handle: DbHandle; databaseUrl: string; ollama: OllamaStub; backend: BackendProcess; postgres: EmbeddedPostgresServer; dataDir: string; extra: BackendProcess[] }> = { extra: [] };
+  const state: Partial<{ apiUrl: string; api: ApiClient; handle: DbHandle; databaseUrl: string; ollama: OllamaStub; backend: RunningBackend; postgres: EmbeddedPostgresServer; dataDir: string; extra: RunningBackend[] }> = { extra: [] };
   const need = <K extends keyof typeof state>(k: K): NonNullable<(typeof state)[K]> => {
     const v = state[k];
     if (v === undefined) throw new Error(`stack.${String(k)} is not available under the ${info.provider} provider (or beforeAll has not run)`);
@@ -123,7 +136,7 @@ export function useStack(opts: StackOptions = {}): TestStack {
     }
     state.databaseUrl = databaseUrl;
     state.handle = createDb(databaseUrl, { max: 4 });
-    const backend = await BackendProcess.start({ ...(info.backendEntry && { entry: info.backendEntry }), env: backendEnv(databaseUrl, ollama.url, { SKIP_MIGRATIONS: '1', ...opts.env }) });
+    const backend = await startBackend(info, backendEnv(databaseUrl, ollama.url, { SKIP_MIGRATIONS: '1', ...opts.env }));
     state.backend = backend;
     state.apiUrl = backend.url;
     state.api = new ApiClient(backend.url);
@@ -137,8 +150,8 @@ export function useStack(opts: StackOptions = {}): TestStack {
   });
 
   afterAll(async () => {
-    for (const b of state.extra ?? []) await b.stop().catch(() => undefined);
-    await state.backend?.stop().catch(() => undefined);
+    for (const b of state.extra ?? []) await disposeBackend(b);
+    if (state.backend) await disposeBackend(state.backend);
     await state.handle?.close().catch(() => undefined);
     await state.ollama?.close().catch(() => undefined);
     if (state.postgres) await state.postgres.stop().catch(() => undefined);
@@ -149,7 +162,8 @@ export function useStack(opts: StackOptions = {}): TestStack {
     restart: () => (info.provider !== 'external' || info.restartCommand ? null : 'restart needs JOURNAL_RESTART_COMMAND under the external provider'),
     database: () => (info.provider !== 'external' || info.databaseUrl ? null : 'row-level checks need JOURNAL_DATABASE_URL under the external provider'),
     ollama: () => (info.provider !== 'external' ? null : 'the external deployment talks to its own model; faults cannot be injected'),
-    'postgres-control': () => (info.provider === 'embedded' && opts.privatePostgres ? null : 'stopping PostgreSQL needs the embedded provider with a private server'),
+    // The private server is embedded under both local providers; a containerised backend reaches it over loopback.
+    'postgres-control': () => (info.provider !== 'external' && opts.privatePostgres ? null : 'stopping PostgreSQL needs a local provider and a private server (useStack({ privatePostgres: true }))'),
     'second-backend': () => (info.provider !== 'external' ? null : 'a second backend process needs a local stack'),
   };
 
@@ -187,7 +201,7 @@ export function useStack(opts: StackOptions = {}): TestStack {
       await need('backend').restart(mode);
     },
     async startSecondBackend() {
-      const b = await BackendProcess.start({ ...(info.backendEntry && { entry: info.backendEntry }), env: backendEnv(need('databaseUrl'), need('ollama').url, { SKIP_MIGRATIONS: '1', ...opts.env }) });
+      const b = await startBackend(info, backendEnv(need('databaseUrl'), need('ollama').url, { SKIP_MIGRATIONS: '1', ...opts.env }));
       state.extra!.push(b);
       return b;
     },

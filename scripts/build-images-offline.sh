@@ -30,8 +30,12 @@
 #   KEEP_ROOTFS=1  keep the root filesystems (in WORK_DIR) instead of deleting them
 #   WORK_DIR       default a fresh directory under /var/tmp
 #   SKIP_SMOKE=1   do not start the images once to check them
+#   IMAGES         default "node postgres": which images to (re)build
+#   EXTRA_CA_DIR   default /usr/local/share/ca-certificates: extra CA certificates (*.crt) this host trusts,
+#                  copied into journal/node:local. A machine that reaches the npm registry through a
+#                  TLS-inspecting proxy needs them inside `docker build` too, or `npm ci` fails with
+#                  SELF_SIGNED_CERT_IN_CHAIN. The image sets NODE_EXTRA_CA_CERTS so node and npm use them.
 #
-# Not run in the session that wrote it (no Docker engine there); see the issue's closing report.
 set -euo pipefail
 
 DEBIAN_SUITE="${DEBIAN_SUITE:-trixie}"
@@ -40,6 +44,8 @@ PG_MAJOR="${PG_MAJOR:-17}"
 NODE_TAG="${NODE_TAG:-journal/node:local}"
 POSTGRES_TAG="${POSTGRES_TAG:-journal/postgres:local}"
 MIN_NODE="20.19.0"
+IMAGES="${IMAGES:-node postgres}"
+EXTRA_CA_DIR="${EXTRA_CA_DIR:-/usr/local/share/ca-certificates}"
 
 log() { printf '[build-images] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -101,6 +107,22 @@ slim_rootfs() {
   find "$root/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name 'C*' -exec rm -rf {} + 2> /dev/null || true
 }
 
+wanted() { case " $IMAGES " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+
+# The host's extra CAs, trusted inside the image as well (see EXTRA_CA_DIR above).
+install_extra_cas() {
+  local root=$1 found=0
+  for crt in "$EXTRA_CA_DIR"/*.crt; do
+    [ -f "$crt" ] || continue
+    cp "$crt" "$root/usr/local/share/ca-certificates/"
+    found=$((found + 1))
+  done
+  if [ "$found" -gt 0 ]; then
+    in_chroot "$root" update-ca-certificates > /dev/null
+    log "trusting $found extra CA certificate(s) from $EXTRA_CA_DIR"
+  fi
+}
+
 version_at_least() { # version_at_least HAVE WANT
   [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]
 }
@@ -115,8 +137,10 @@ import_rootfs() { # import_rootfs ROOT TAG --change ... (docker import's Dockerf
 
 # ----------------------------------------------------------------------------------------------------------
 # journal/node:local
+if wanted node; then
 NODE_ROOT="$WORK_DIR/node-rootfs"
 make_rootfs "$NODE_ROOT" nodejs npm
+install_extra_cas "$NODE_ROOT"
 node_version="$(in_chroot "$NODE_ROOT" node --version)"
 node_version="${node_version#v}"
 version_at_least "$node_version" "$MIN_NODE" ||
@@ -126,11 +150,14 @@ slim_rootfs "$NODE_ROOT"
 import_rootfs "$NODE_ROOT" "$NODE_TAG" \
   --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
   --change 'ENV LANG=C.UTF-8' \
+  --change 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt' \
   --change 'WORKDIR /' \
   --change 'CMD ["node"]'
+fi
 
 # ----------------------------------------------------------------------------------------------------------
 # journal/postgres:local
+if wanted postgres; then
 PG_ROOT="$WORK_DIR/postgres-rootfs"
 make_rootfs "$PG_ROOT"
 # postgresql-common would create a "main" cluster on install; the entrypoint makes its own in PGDATA.
@@ -194,31 +221,35 @@ import_rootfs "$PG_ROOT" "$POSTGRES_TAG" \
   --change 'ENV PGDATA=/var/lib/postgresql/data' \
   --change 'ENV POSTGRES_INITDB_ARGS=' \
   --change 'EXPOSE 5432' \
-  --change 'STOPSIGNAL SIGINT' \
   --change 'ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]' \
   --change 'CMD ["postgres"]'
+fi
 
 # ----------------------------------------------------------------------------------------------------------
 if [ "${SKIP_SMOKE:-0}" != 1 ]; then
-  log "smoke: $NODE_TAG"
-  docker run --rm --network none "$NODE_TAG" node -e 'console.log(`node ${process.version} ok`)' >&2
+  if wanted node; then
+    log "smoke: $NODE_TAG"
+    docker run --rm --network none "$NODE_TAG" node -e 'console.log(`node ${process.version} ok`)' >&2
+  fi
 
-  log "smoke: $POSTGRES_TAG (published on 127.0.0.1 only)"
-  SMOKE_CONTAINER="journal-images-smoke-$$"
-  docker run -d --name "$SMOKE_CONTAINER" -p 127.0.0.1::5432 \
-    -e POSTGRES_USER=smoke -e POSTGRES_PASSWORD=smoke -e POSTGRES_DB=smoke "$POSTGRES_TAG" > /dev/null
-  ready=0
-  for _ in $(seq 1 60); do
-    if docker exec "$SMOKE_CONTAINER" sh -c 'PGPASSWORD=smoke pg_isready --host localhost --username smoke --dbname smoke' > /dev/null 2>&1; then
-      ready=1
-      break
-    fi
-    sleep 0.5
-  done
-  [ "$ready" = 1 ] || { docker logs "$SMOKE_CONTAINER" >&2; die "$POSTGRES_TAG did not become ready"; }
-  docker exec "$SMOKE_CONTAINER" sh -c 'PGPASSWORD=smoke psql -h localhost -U smoke -d smoke -Atc "select version()"' >&2
-  docker rm -f "$SMOKE_CONTAINER" > /dev/null
-  SMOKE_CONTAINER=""
+  if wanted postgres; then
+    log "smoke: $POSTGRES_TAG (published on 127.0.0.1 only)"
+    SMOKE_CONTAINER="journal-images-smoke-$$"
+    docker run -d --name "$SMOKE_CONTAINER" -p 127.0.0.1::5432 \
+      -e POSTGRES_USER=smoke -e POSTGRES_PASSWORD=smoke -e POSTGRES_DB=smoke "$POSTGRES_TAG" > /dev/null
+    ready=0
+    for _ in $(seq 1 60); do
+      if docker exec "$SMOKE_CONTAINER" sh -c 'PGPASSWORD=smoke pg_isready --host localhost --username smoke --dbname smoke' > /dev/null 2>&1; then
+        ready=1
+        break
+      fi
+      sleep 0.5
+    done
+    [ "$ready" = 1 ] || { docker logs "$SMOKE_CONTAINER" >&2; die "$POSTGRES_TAG did not become ready"; }
+    docker exec "$SMOKE_CONTAINER" sh -c 'PGPASSWORD=smoke psql -h localhost -U smoke -d smoke -Atc "select version()"' >&2
+    docker rm -f "$SMOKE_CONTAINER" > /dev/null
+    SMOKE_CONTAINER=""
+  fi
 fi
 
 cat << EOF

@@ -37,6 +37,25 @@ export class BackendBootError extends Error {
   }
 }
 
+/**
+ * What a test may do with a running backend, whoever runs it: a child process here, or a container
+ * (helpers/container-backend.ts) under the suite's containers provider.
+ */
+export interface RunningBackend {
+  readonly url: string;
+  readonly port: number;
+  /** Host process id of the server; changes on every restart. */
+  readonly pid: number;
+  readonly lastBootMs: number;
+  readonly lastStopMs: number;
+  readonly lastRestartMs: number;
+  isRunning(): boolean;
+  output(): string[];
+  stop(timeoutMs?: number): Promise<ExitInfo>;
+  kill(): Promise<ExitInfo>;
+  restart(mode?: 'graceful' | 'kill'): Promise<void>;
+}
+
 interface Run {
   child: ChildProcess;
   pid: number;
@@ -66,7 +85,7 @@ function parseListening(line: string): { url: string; port: number } | undefined
  * The API server as a real child process, so tests can stop it gracefully, SIGKILL it and restart it on
  * the same port. Ready means: the child announced its port AND GET /health answered 200.
  */
-export class BackendProcess {
+export class BackendProcess implements RunningBackend {
   url = '';
   port = 0;
   pid = 0;

@@ -3,6 +3,7 @@ import { setupServer, type SetupServer } from 'msw/node';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { assertNoUnhandled, failOnUnhandled, ollamaHandlers } from '../../fixtures/ollama/index.js';
+import { dockerEnginePassthrough } from '../../helpers/container-backend.js';
 import type { TestStack } from '../../helpers/stack.js';
 import type { PopulateOptions } from '../../src/populate/options.js';
 import { runPopulate, type PopulateIo } from '../../src/populate/populate.js';
@@ -18,7 +19,8 @@ export function useOllamaMsw(stack: TestStack): { server: SetupServer; apiRoute:
   const server = setupServer();
   let stopWatching = () => undefined as void;
   beforeAll(() => {
-    server.resetHandlers(http.all(`${stack.apiUrl}/*`, () => passthrough()), ...ollamaHandlers());
+    // Harness traffic passes: the backend, and the Docker engine that runs it under the containers provider.
+    server.resetHandlers(http.all(`${stack.apiUrl}/*`, () => passthrough()), ...dockerEnginePassthrough(), ...ollamaHandlers());
     server.listen({ onUnhandledRequest: 'error' });
     stopWatching = failOnUnhandled(server);
   });
