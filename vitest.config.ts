@@ -13,6 +13,9 @@ export default defineConfig({
           name: 'unit',
           include: ['src/**/*.test.ts', 'fixtures/**/*.test.ts', 'helpers/**/*.test.ts'],
           environment: 'node',
+          // Unit files share a worker's module graph instead of re-importing it per file (~40 s -> ~20 s).
+          // They keep no state between files: each makes its own servers and fakes and closes them.
+          isolate: false,
         },
       },
       {

@@ -12,8 +12,12 @@ export function testSeed(env: NodeJS.ProcessEnv = process.env): number {
   return n;
 }
 
-/** Pure: which provider the environment asks for; `runtimeFound` is whether a container runtime answered. */
-export function chooseProvider(env: NodeJS.ProcessEnv, runtimeFound: boolean): StackProvider {
+/**
+ * Pure: which provider the environment asks for. Containers are never chosen just because a runtime
+ * answers: the default `npm test` must not depend on whatever Docker a machine happens to run (or on the
+ * images it can pull), so JOURNAL_STACK=containers is the only way in.
+ */
+export function chooseProvider(env: NodeJS.ProcessEnv): StackProvider {
   const asked = env.JOURNAL_STACK;
   if (asked !== undefined && asked !== '') {
     if (!(STACK_PROVIDERS as readonly string[]).includes(asked)) {
@@ -21,6 +25,5 @@ export function chooseProvider(env: NodeJS.ProcessEnv, runtimeFound: boolean): S
     }
     return asked as StackProvider;
   }
-  if (env.JOURNAL_API_URL) return 'external';
-  return runtimeFound ? 'containers' : 'embedded';
+  return env.JOURNAL_API_URL ? 'external' : 'embedded';
 }

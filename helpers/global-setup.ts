@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,15 +35,16 @@ declare module 'vitest' {
 
 export const TEMPLATE_DB = 'journal_template';
 
-async function containerRuntimeFound(): Promise<boolean> {
-  // Asking testcontainers costs a few hundred ms; skip it when nothing could answer.
-  if (!process.env.DOCKER_HOST && !existsSync('/var/run/docker.sock')) return false;
+/** Fails early, naming the way out, when JOURNAL_STACK=containers has no engine to talk to. */
+async function requireContainerRuntime(): Promise<void> {
   try {
     const { getContainerRuntimeClient } = await import('testcontainers');
     await getContainerRuntimeClient();
-    return true;
-  } catch {
-    return false;
+  } catch (err) {
+    throw new Error(
+      `JOURNAL_STACK=containers needs a container runtime, and none answered (${(err as Error).message}). ` +
+        'Start one (DOCKER_HOST or /var/run/docker.sock), or unset JOURNAL_STACK for the embedded provider.',
+    );
   }
 }
 
@@ -61,7 +61,8 @@ async function migrateTemplate(adminUrl: string, createDatabase: (name: string) 
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const seed = testSeed();
-  const provider = chooseProvider(process.env, await containerRuntimeFound());
+  const provider = chooseProvider(process.env);
+  if (provider === 'containers') await requireContainerRuntime();
   console.log(`[journal-suite] stack provider: ${provider}; seed: ${seed} (set JOURNAL_TEST_SEED to replay)`);
 
   if (provider === 'external') {

@@ -23,7 +23,8 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-describe('bootStack', { timeout: 60_000 }, () => {
+// Concurrent: each boot has its own data directory and ports.
+describe('bootStack', { timeout: 60_000, concurrent: true }, () => {
   it('boots PostgreSQL, creates the database once, and a second boot finds the data of the first', async () => {
     const first = await boot();
     expect(first.createdDatabase).toBe(true);

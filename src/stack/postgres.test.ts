@@ -30,7 +30,9 @@ afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
-describe('EmbeddedPostgresServer', { timeout: 60_000 }, () => {
+// Concurrent: each test owns its cluster, data directory and port, and most of the time is spent waiting on
+// initdb and server starts.
+describe('EmbeddedPostgresServer', { timeout: 60_000, concurrent: true }, () => {
   it('clones a database from a template, drops under live sessions, and deletes a throwaway cluster on stop', async () => {
     const dataDir = tempDir();
     const server = await startServer({ dataDir, persistent: false });

@@ -37,19 +37,16 @@ describe('analytics are user-scoped and equal an independent oracle', () => {
   it('several users with random data: each user sees exactly their own figures', async () => {
     const f = fixtures();
     const users = await Promise.all(['UTC', 'America/Los_Angeles', 'Europe/Berlin', 'Pacific/Kiritimati'].map((timezone) => createUser(stack.api, { timezone })));
-    const written = new Map<string, Entry[]>();
-    for (const u of users) {
-      const mine: Entry[] = [];
-      const n = f.int(6, 12);
-      for (let i = 0; i < n; i++) {
-        const at = new Date(Date.now() - f.int(0, 40) * 86_400_000 - f.int(60, 86_000) * 1000);
-        mine.push(await write(stack.api, u.id, at, f.pick(['en', 'de'] as const)));
-      }
-      written.set(u.id, mine);
-    }
-    for (const u of users) {
-      for (const days of [7, 30, 365]) await expectAnalyticsMatch(u.id, written.get(u.id)!, u.timezone, days);
-    }
+    // Every random draw first, in a fixed order, so the seed alone decides the data; then the writes at once.
+    const plans = users.map((u) =>
+      Array.from({ length: f.int(6, 12) }, () => ({
+        user: u.id,
+        at: new Date(Date.now() - f.int(0, 40) * 86_400_000 - f.int(60, 86_000) * 1000),
+        lang: f.pick(['en', 'de'] as const),
+      })),
+    );
+    const written = await Promise.all(plans.map((plan) => Promise.all(plan.map((p) => write(stack.api, p.user, p.at, p.lang)))));
+    await Promise.all(users.flatMap((u, i) => [7, 30, 365].map((days) => expectAnalyticsMatch(u.id, written[i]!, u.timezone, days))));
   });
 
   it("one user's writes never change another's figures; a write shows immediately; a soft delete drops out", async () => {
@@ -69,20 +66,24 @@ describe('analytics are user-scoped and equal an independent oracle', () => {
   });
 
   it('entries at 23:30 and 00:30 local land on their local days in every zone, also across DST changes', async () => {
-    for (const tz of ['UTC', 'America/Los_Angeles', 'Europe/Berlin', 'Pacific/Kiritimati']) {
-      const u = await createUser(stack.api, { timezone: tz });
-      const today = localDateOf(new Date(), tz);
-      const days = [shiftDate(today, -2), shiftDate(today, -5), ...recentOffsetChanges(new Date(), tz)];
-      const entries: Entry[] = [];
-      for (const d of days) {
-        entries.push(await write(stack.api, u.id, instantAt(d, 0, 30, tz)));
-        entries.push(await write(stack.api, u.id, instantAt(shiftDate(d, -1), 23, 30, tz), 'de'));
-      }
-      const { mood } = await expectAnalyticsMatch(u.id, entries, tz, 365);
-      // Each change day holds exactly its own 00:30 entry (and the 23:30 of the day after it, if any).
-      for (const d of days) expect(mood.daily_trends.find((t) => t.date === d)?.entry_count, `${tz} ${d}`).toBeGreaterThanOrEqual(1);
-      expect(mood.daily_trends).toHaveLength(365);
-    }
+    const zones = ['UTC', 'America/Los_Angeles', 'Europe/Berlin', 'Pacific/Kiritimati'];
+    const users = await Promise.all(zones.map((timezone) => createUser(stack.api, { timezone })));
+    // All zones at once. Each write draws its content before its first await, in map order, so the data
+    // stays the seed's; nothing checked depends on the order in which the writes land.
+    await Promise.all(
+      zones.map(async (tz, i) => {
+        const u = users[i]!;
+        const today = localDateOf(new Date(), tz);
+        const days = [shiftDate(today, -2), shiftDate(today, -5), ...recentOffsetChanges(new Date(), tz)];
+        const entries: Entry[] = await Promise.all(
+          days.flatMap((d) => [write(stack.api, u.id, instantAt(d, 0, 30, tz)), write(stack.api, u.id, instantAt(shiftDate(d, -1), 23, 30, tz), 'de')]),
+        );
+        const { mood } = await expectAnalyticsMatch(u.id, entries, tz, 365);
+        // Each change day holds exactly its own 00:30 entry (and the 23:30 of the day after it, if any).
+        for (const d of days) expect(mood.daily_trends.find((t) => t.date === d)?.entry_count, `${tz} ${d}`).toBeGreaterThanOrEqual(1);
+        expect(mood.daily_trends).toHaveLength(365);
+      }),
+    );
   });
 
   it('window boundaries: days=7 and days=365 include the first local day and exclude the day before', async () => {

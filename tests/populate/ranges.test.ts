@@ -64,7 +64,7 @@ describe('ranges', () => {
 
   it('--year spreads the data over 12 months as the analytics see it', async () => {
     const user = await createUser(stack.api, { timezone: 'Europe/Berlin' });
-    const { exitCode, report } = await populate(stack, { testUser: user.id, year: true, offline: true, concurrency: 4, seed: 12 }, { fetch: unpatchedFetch });
+    const { exitCode, report } = await populate(stack, { testUser: user.id, year: true, offline: true, concurrency: 16, seed: 12 }, { fetch: unpatchedFetch });
     expect(exitCode, JSON.stringify(report.failures.slice(0, 3))).toBe(0);
     const mood = await stack.api.ok('moodAnalytics', { query: { user_id: user.id, days: 365 } });
     const months = new Set(mood.daily_trends.filter((d) => d.entry_count > 0).map((d) => d.date.slice(0, 7)));
