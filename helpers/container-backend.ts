@@ -67,7 +67,8 @@ export class ContainerBackend implements RunningBackend {
       const port = await freePort();
       const container = await client.create({
         Image: opts.image,
-        Env: Object.entries({ ...opts.env, HOST: '127.0.0.1', PORT: String(port) }).map(([k, v]) => `${k}=${v}`),
+        // TZ passes on like a child process's environment would, so a TZ leg tests the backend in that zone.
+        Env: Object.entries({ ...(process.env.TZ && { TZ: process.env.TZ }), ...opts.env, HOST: '127.0.0.1', PORT: String(port) }).map(([k, v]) => `${k}=${v}`),
         Labels: { [SUITE_LABEL]: 'backend', [RUN_LABEL]: opts.runId },
         HostConfig: { NetworkMode: 'host' },
       });
