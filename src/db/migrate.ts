@@ -1,8 +1,9 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001_initial.js';
+import * as m0002 from './migrations/0002_session_user_turns.js';
 
 // Migrations are imported statically so the same list runs under tsx, in built JS and in a container.
-const migrations: Record<string, Migration> = { '0001_initial': m0001 };
+const migrations: Record<string, Migration> = { '0001_initial': m0001, '0002_session_user_turns': m0002 };
 
 class StaticProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {

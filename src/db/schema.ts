@@ -61,6 +61,8 @@ export interface ChatSessionsTable {
   updated_at: Timestamp;
   last_activity: Timestamp;
   message_count: Generated<number>;
+  /** How many of the session's messages have role 'user' (the turn number of the latest one). */
+  user_turns: Generated<number>;
   deleted_at: Date | null;
 }
 
@@ -120,7 +122,7 @@ export const TABLE_COLUMNS = {
   } satisfies ColumnSet<EntriesTable>,
   chat_sessions: {
     id: true, user_id: true, session_type: true, conversation_mode: true, title: true, description: true, status: true, tags: true, metadata: true,
-    created_at: true, updated_at: true, last_activity: true, message_count: true, deleted_at: true,
+    created_at: true, updated_at: true, last_activity: true, message_count: true, user_turns: true, deleted_at: true,
   } satisfies ColumnSet<ChatSessionsTable>,
   chat_messages: {
     id: true, session_id: true, user_id: true, sequence: true, role: true, content: true, metadata: true, is_fallback: true, sentiment_polarity: true, crisis: true, created_at: true,

@@ -22,7 +22,8 @@ import { iso } from './mappers.js';
 import { requireUser } from './users.js';
 
 export async function chatMessage(deps: ServiceDeps, body: ChatMessageBody, idempotencyKey?: string): Promise<ChatResponse> {
-  await requireUser(deps, body.user_id);
+  // A continued session is looked up with its owner (recordTurn), which proves the user exists.
+  if (body.session_id === undefined) await requireUser(deps, body.user_id);
   const ctx = body.context_metadata;
   const language = ctx?.language ?? detectLanguage(body.message);
   const sessionType: SessionType = body.session_type ?? sessionTypeForMode(body.conversation_mode);

@@ -5,7 +5,7 @@ import { dateFilterBound } from '../contract/common.js';
 import { allMessages, findSession, insertSession, listSessions as listSessionRows, recentMessages, softDeleteSession } from '../db/queries/chat.js';
 import type { SessionRow } from '../db/schema.js';
 import { detectLanguage } from '../domain/text.js';
-import { recordTurn } from './chat-turn.js';
+import { loadSession, recordTurn } from './chat-turn.js';
 import type { ServiceDeps } from './deps.js';
 import { notFound } from './errors.js';
 import { iso, toMessage, toSession } from './mappers.js';
@@ -56,13 +56,14 @@ export async function sessionMessages(deps: ServiceDeps, userId: string, id: str
 }
 
 export async function postSessionMessage(deps: ServiceDeps, id: string, body: z.infer<typeof PostSessionMessageBody>, idempotencyKey?: string): Promise<z.infer<typeof PostSessionMessageResponse>> {
-  const s = await ownSession(deps, body.user_id, id);
+  const s = await loadSession(deps, body.user_id, id, 'id', body.role);
   const language = detectLanguage(body.content);
   return recordTurn(
     deps,
     {
       userId: body.user_id,
       sessionId: s.id,
+      session: s,
       sessionIdPath: 'id',
       newSession: { session_type: s.session_type as SessionType, conversation_mode: s.conversation_mode as ConversationMode, title: s.title, metadata: s.metadata },
       message: body.content,

@@ -28,9 +28,30 @@ export async function findSession(db: Db, userId: string, id: string): Promise<S
   return db.selectFrom('chat_sessions').selectAll().where('id', '=', id).where('user_id', '=', userId).where('deleted_at', 'is', null).executeTakeFirst();
 }
 
-/** Locks the session row so concurrent turns of one session get distinct, gap-free sequence numbers. */
-export async function lockSession(trx: Transaction<Database>, userId: string, id: string): Promise<SessionRow | undefined> {
-  return trx.selectFrom('chat_sessions').selectAll().where('id', '=', id).where('user_id', '=', userId).where('deleted_at', 'is', null).forUpdate().executeTakeFirst();
+export interface HistoryMessage {
+  role: string;
+  content: string;
+}
+
+/**
+ * A live session of this user together with the role and content of its last `historyLimit` messages in
+ * conversation order, in one round trip (what a chat turn reads before asking the model).
+ */
+export async function findSessionWithHistory(db: Db, userId: string, id: string, historyLimit: number): Promise<(SessionRow & { history: HistoryMessage[] }) | undefined> {
+  const row = await db
+    .selectFrom('chat_sessions as s')
+    .selectAll('s')
+    .select(
+      sql<HistoryMessage[]>`COALESCE((
+        SELECT json_agg(json_build_object('role', h.role, 'content', h.content) ORDER BY h.sequence)
+        FROM (SELECT role, content, sequence FROM chat_messages WHERE session_id = s.id ORDER BY sequence DESC LIMIT ${historyLimit}) h
+      ), '[]'::json)`.as('history'),
+    )
+    .where('s.id', '=', id)
+    .where('s.user_id', '=', userId)
+    .where('s.deleted_at', 'is', null)
+    .executeTakeFirst();
+  return row;
 }
 
 export interface NewMessage {
@@ -43,33 +64,72 @@ export interface NewMessage {
   created_at: Date;
 }
 
-/** Appends messages after the session's last sequence number and bumps its counters, inside the caller's transaction. */
-export async function appendMessages(trx: Transaction<Database>, session: SessionRow, messages: NewMessage[]): Promise<MessageRow[]> {
-  const rows = messages.map((m, i) => ({
-    session_id: session.id,
-    user_id: session.user_id,
-    sequence: session.message_count + i + 1,
-    role: m.role,
-    content: m.content,
-    metadata: JSON.stringify(m.metadata),
-    is_fallback: m.is_fallback,
-    sentiment_polarity: m.sentiment_polarity,
-    crisis: m.crisis,
-    created_at: m.created_at,
-  }));
-  const inserted = await trx.insertInto('chat_messages').values(rows).returningAll().execute();
-  const last = messages.reduce((t, m) => (m.created_at > t ? m.created_at : t), session.last_activity);
-  await trx
-    .updateTable('chat_sessions')
-    .set({ message_count: session.message_count + messages.length, last_activity: last, updated_at: new Date() })
-    .where('id', '=', session.id)
-    .execute();
-  return inserted.sort((a, b) => a.sequence - b.sequence);
+/** Where a turn goes: an existing live session of this user, or a new one opened by the same statement. */
+export type TurnTarget = { userId: string; sessionId: string } | { newSession: NewSession };
+
+export interface AppendedTurn {
+  /** The session after the turn: message_count and user_turns include its messages. */
+  session: SessionRow;
+  /** The appended messages in sequence order. */
+  messages: MessageRow[];
 }
 
-export async function countUserTurns(db: Db, sessionId: string): Promise<number> {
-  const r = await db.selectFrom('chat_messages').select(sql<number>`count(*)::int`.as('n')).where('session_id', '=', sessionId).where('role', '=', 'user').executeTakeFirstOrThrow();
-  return r.n;
+type SessionJson = Omit<SessionRow, 'created_at' | 'updated_at' | 'last_activity' | 'deleted_at'> & { created_at: string; updated_at: string; last_activity: string; deleted_at: string | null };
+
+/**
+ * Appends messages to a session in ONE statement, so one round trip and an implicit transaction (or the
+ * caller's): the session row is updated first (or inserted), which locks it, so concurrent turns of one
+ * session serialise on it and each numbers its messages after the latest committed message_count (a waiting
+ * UPDATE re-reads the row's newest version); the messages are inserted from the updated row's counters.
+ * The (session_id, user_id) foreign key keeps every message with its session's owner. Undefined when the
+ * session is not a live session of this user.
+ */
+export async function appendTurn(db: Db, target: TurnTarget, messages: NewMessage[], updatedAt: Date = new Date()): Promise<AppendedTurn | undefined> {
+  const n = messages.length;
+  if (n === 0) throw new Error('appendTurn needs at least one message');
+  const userTurns = messages.filter((m) => m.role === 'user').length;
+  const last = messages.reduce((t, m) => (m.created_at > t ? m.created_at : t), messages[0]!.created_at);
+  const session =
+    'sessionId' in target
+      ? sql`
+        UPDATE chat_sessions
+        SET message_count = message_count + ${n}, user_turns = user_turns + ${userTurns},
+            last_activity = GREATEST(last_activity, ${last}::timestamptz), updated_at = ${updatedAt}
+        WHERE id = ${target.sessionId} AND user_id = ${target.userId} AND deleted_at IS NULL
+        RETURNING *`
+      : (() => {
+          const s = target.newSession;
+          const at = s.created_at ?? updatedAt;
+          return sql`
+        INSERT INTO chat_sessions (user_id, session_type, conversation_mode, title, description, status, tags, metadata,
+                                   created_at, updated_at, last_activity, message_count, user_turns, deleted_at)
+        VALUES (${s.user_id}, ${s.session_type}, ${s.conversation_mode}, ${s.title}, ${s.description}, ${s.status ?? 'active'},
+                ${JSON.stringify(s.tags)}::jsonb, ${JSON.stringify(s.metadata)}::jsonb, ${at}, ${updatedAt},
+                GREATEST(${at}::timestamptz, ${last}::timestamptz), ${n}, ${userTurns}, NULL)
+        RETURNING *`;
+        })();
+  const values = sql.join(
+    messages.map(
+      (m, i) =>
+        sql`(${i + 1}::int, ${m.role}::text, ${m.content}::text, ${JSON.stringify(m.metadata)}::jsonb, ${m.is_fallback}::boolean, ${m.sentiment_polarity}::float8, ${m.crisis}::boolean, ${m.created_at}::timestamptz)`,
+    ),
+  );
+  const inserted = sql`
+      INSERT INTO chat_messages (session_id, user_id, sequence, role, content, metadata, is_fallback, sentiment_polarity, crisis, created_at)
+      SELECT s.id, s.user_id, s.message_count - ${n}::int + v.ord, v.role, v.content, v.metadata, v.is_fallback, v.sentiment_polarity, v.crisis, v.created_at
+      FROM s CROSS JOIN (VALUES ${values}) AS v (ord, role, content, metadata, is_fallback, sentiment_polarity, crisis, created_at)
+      RETURNING *`;
+  const r = await sql<{ session: SessionJson; messages: MessageRow[] }>`
+    WITH s AS (${session}), m AS (${inserted})
+    SELECT to_json(s) AS session, (SELECT json_agg(m ORDER BY m.sequence) FROM m) AS messages FROM s`.execute(db);
+  const row = r.rows[0];
+  if (!row) return undefined;
+  const date = (v: string) => new Date(v);
+  const sj = row.session;
+  return {
+    session: { ...sj, created_at: date(sj.created_at), updated_at: date(sj.updated_at), last_activity: date(sj.last_activity), deleted_at: sj.deleted_at === null ? null : date(sj.deleted_at) },
+    messages: row.messages.map((m) => ({ ...m, created_at: date(m.created_at as unknown as string) })),
+  };
 }
 
 /** The last `limit` messages in conversation order. */
