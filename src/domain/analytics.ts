@@ -1,5 +1,6 @@
 import { MOOD_TYPES, type MoodType } from '../contract/enums.js';
-import { calendarWindow, localDate } from './calendar.js';
+import { calendarWindow } from './calendar.js';
+import { dayIndexer } from './day-index.js';
 import { round } from './rounding.js';
 import { streakInfo, type StreakInfo } from './streaks.js';
 
@@ -91,44 +92,64 @@ export function largestRemainderPercentages(counts: number[], decimals = 2): num
   return shares.map((s) => s.units / scale);
 }
 
-interface DatedEntry {
-  entry: AnalyticsEntry;
-  date: string;
-}
-
 /**
- * The entries inside the window, each with its local date. Callers may pass a superset; the date
- * check only matters where a backward clock jump at midnight puts an instant inside the range on a
- * date outside it, and keeps daily rows summing to the totals even then.
+ * The entries inside the window, and beside each (same position) the index of its local date in
+ * window.dates. Callers may pass a superset; the date check only matters where a backward clock jump
+ * at midnight puts an instant inside the range on a date outside it, and keeps daily rows summing to
+ * the totals even then.
  */
 function entriesInWindow(entries: AnalyticsEntry[], opts: WindowOptions) {
   const window = calendarWindow(opts.now, opts.days, opts.tz);
-  const dateSet = new Set(window.dates);
+  const dayOf = dayIndexer(window, opts.tz);
   const start = window.startInstant.getTime();
   const end = window.endInstant.getTime();
-  const dated: DatedEntry[] = [];
+  const inWindow: AnalyticsEntry[] = [];
+  const dayIndex: number[] = [];
   for (const entry of entries) {
     const t = entry.created_at.getTime();
     if (!(t >= start && t < end)) continue;
-    const date = localDate(entry.created_at, opts.tz);
-    if (dateSet.has(date)) dated.push({ entry, date });
+    const day = dayOf(t);
+    if (day < 0) continue;
+    inWindow.push(entry);
+    dayIndex.push(day);
   }
-  return { window, dated };
+  return { window, inWindow, dayIndex };
 }
 
-/** Mean of the known sentiments at 4 decimals; null when none is known, never a fake 0. */
+/**
+ * Mean of the known sentiments at 4 decimals; null when none is known, never a fake 0. Summed in
+ * entry order, as it always was: the fourth decimal can depend on the order of the additions.
+ */
 function meanSentiment(entries: AnalyticsEntry[]): number | null {
-  const known = entries.map((e) => e.sentiment).filter((s): s is number => s !== null && Number.isFinite(s));
-  if (known.length === 0) return null;
-  return round(known.reduce((a, b) => a + b, 0) / known.length, 4);
+  let sum = 0;
+  let known = 0;
+  for (const { sentiment } of entries) {
+    if (sentiment === null || !Number.isFinite(sentiment)) continue;
+    sum += sentiment;
+    known++;
+  }
+  return known === 0 ? null : round(sum / known, 4);
+}
+
+const MOOD_INDEX = new Map<string | null, number>(MOOD_TYPES.map((mood, i) => [mood, i]));
+
+/** The entries of each MoodType, in MOOD_TYPES order; entries without a known mood are in none. */
+function groupByMood(entries: AnalyticsEntry[]): AnalyticsEntry[][] {
+  const groups = MOOD_TYPES.map((): AnalyticsEntry[] => []);
+  for (const entry of entries) {
+    const i = MOOD_INDEX.get(entry.mood);
+    if (i !== undefined) groups[i]?.push(entry);
+  }
+  return groups;
 }
 
 /** The most frequent mood, ties going to the earlier MoodType; null when no entry has a mood. */
 function dominantMood(entries: AnalyticsEntry[]): MoodType | null {
+  const groups = groupByMood(entries);
   let best: MoodType | null = null;
   let bestCount = 0;
-  for (const mood of MOOD_TYPES) {
-    const count = entries.filter((e) => e.mood === mood).length;
+  for (const [i, mood] of MOOD_TYPES.entries()) {
+    const count = groups[i]?.length ?? 0;
     if (count > bestCount) {
       best = mood;
       bestCount = count;
@@ -141,20 +162,28 @@ function consistency(activeDays: number, days: number): number {
   return Math.min(100, round((activeDays / days) * 100, 2));
 }
 
-function groupByDate(dated: DatedEntry[]): Map<string, AnalyticsEntry[]> {
-  const groups = new Map<string, AnalyticsEntry[]>();
-  for (const { entry, date } of dated) {
-    const group = groups.get(date);
+/** The entries of each window day, in entry order; days without entries stay undefined. */
+function groupByDay(entries: AnalyticsEntry[], dayIndex: number[], days: number): (AnalyticsEntry[] | undefined)[] {
+  const groups: (AnalyticsEntry[] | undefined)[] = new Array(days).fill(undefined);
+  entries.forEach((entry, i) => {
+    const day = dayIndex[i] as number;
+    const group = groups[day];
     if (group) group.push(entry);
-    else groups.set(date, [entry]);
-  }
+    else groups[day] = [entry];
+  });
   return groups;
 }
 
-// A reduce rather than Math.max(...xs): spreading a year of entries into arguments can overflow the stack.
+// A loop rather than Math.max(...xs): spreading a year of entries into arguments can overflow the stack.
 function extremes(xs: number[]): { min: number; max: number } | null {
   if (xs.length === 0) return null;
-  return xs.reduce((acc, x) => ({ min: Math.min(acc.min, x), max: Math.max(acc.max, x) }), { min: Infinity, max: -Infinity });
+  let min = Infinity;
+  let max = -Infinity;
+  for (const x of xs) {
+    min = Math.min(min, x);
+    max = Math.max(max, x);
+  }
+  return { min, max };
 }
 
 function moodBucket(entries: AnalyticsEntry[], percentage: number): MoodBucket {
@@ -173,20 +202,20 @@ export function moodAnalytics(
   chat: { messages: number; avg_sentiment: number | null },
   opts: WindowOptions,
 ): MoodAnalytics {
-  const { window, dated } = entriesInWindow(entries, opts);
-  const inWindow = dated.map((d) => d.entry);
+  const { window, inWindow, dayIndex } = entriesInWindow(entries, opts);
 
-  const byMood = MOOD_TYPES.map((mood) => inWindow.filter((e) => e.mood === mood));
+  const byMood = groupByMood(inWindow);
   const percentages = largestRemainderPercentages(byMood.map((group) => group.length));
   const mood_distribution = Object.fromEntries(
     MOOD_TYPES.map((mood, i) => [mood, moodBucket(byMood[i] ?? [], percentages[i] ?? 0)]),
   ) as Record<MoodType, MoodBucket>;
 
-  const byDate = groupByDate(dated);
-  const daily_trends = window.dates.map((date): DailyTrend => {
-    const day = byDate.get(date) ?? [];
+  const byDay = groupByDay(inWindow, dayIndex, window.dates.length);
+  const daily_trends = window.dates.map((date, i): DailyTrend => {
+    const day = byDay[i] ?? [];
     return { date, entry_count: day.length, avg_sentiment: meanSentiment(day), dominant_mood: dominantMood(day) };
   });
+  const active_days = byDay.filter((day) => day !== undefined).length;
 
   const total_words = inWindow.reduce((sum, e) => sum + e.word_count, 0);
   return {
@@ -199,21 +228,20 @@ export function moodAnalytics(
       overall_sentiment: meanSentiment(inWindow),
       total_words,
       avg_words_per_entry: inWindow.length ? round(total_words / inWindow.length, 2) : 0,
-      active_days: byDate.size,
-      consistency_percentage: consistency(byDate.size, opts.days),
+      active_days,
+      consistency_percentage: consistency(active_days, opts.days),
     },
     chat: { messages: chat.messages, avg_sentiment: chat.avg_sentiment === null ? null : round(chat.avg_sentiment, 4) },
   };
 }
 
 export function writingAnalytics(entries: AnalyticsEntry[], opts: WindowOptions): WritingAnalytics {
-  const { window, dated } = entriesInWindow(entries, opts);
-  const inWindow = dated.map((d) => d.entry);
+  const { window, inWindow, dayIndex } = entriesInWindow(entries, opts);
   const words = inWindow.map((e) => e.word_count);
   const wordSpan = extremes(words);
   const total_words = words.reduce((a, b) => a + b, 0);
-  const activeDates = new Set(dated.map((d) => d.date));
-  const active_days = activeDates.size;
+  const activeDates = [...new Set(dayIndex)].map((i) => window.dates[i] as string);
+  const active_days = activeDates.length;
 
   return {
     period_days: opts.days,

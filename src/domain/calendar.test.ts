@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { addDays, calendarWindow, isValidTimeZone, localDate, startOfLocalDay } from './calendar.js';
+import { addDays, calendarWindow, epochDay, isValidTimeZone, localDate, startOfLocalDay } from './calendar.js';
 
 const iso = (d: Date) => d.toISOString();
 
@@ -63,6 +63,21 @@ describe('addDays', () => {
     expect(() => addDays('2026-02-30', 1)).toThrow(RangeError);
     expect(() => addDays('2026-2-3', 1)).toThrow(RangeError);
     expect(() => addDays('2026-01-01', 0.5)).toThrow(RangeError);
+  });
+});
+
+describe('epochDay', () => {
+  it('numbers dates from 1970-01-01, consecutively across month, year and century boundaries', () => {
+    expect(epochDay('1970-01-01')).toBe(0);
+    expect(epochDay('1969-12-31')).toBe(-1);
+    expect(epochDay('2026-06-15')).toBe(20_619);
+    for (const date of ['2028-02-28', '2026-12-31', '1999-12-31', '0099-12-31', '0050-02-28']) {
+      expect(epochDay(addDays(date, 1)), date).toBe(epochDay(date) + 1);
+    }
+  });
+
+  it('rejects what is not a calendar date', () => {
+    expect(() => epochDay('2026-02-30')).toThrow(RangeError);
   });
 });
 
@@ -160,6 +175,13 @@ describe('calendarWindow', () => {
     expect(year.dates).toHaveLength(365);
     expect(new Set(year.dates).size).toBe(365);
     expect(year.from).toBe('2025-03-02');
+  });
+
+  it('lists the same dates as stepping addDays from the first, across leap days and early years', () => {
+    for (const [now, days] of [['2029-03-01T12:00:00Z', 400], ['0100-01-10T12:00:00Z', 30]] as const) {
+      const w = calendarWindow(new Date(now), days, 'UTC');
+      expect(w.dates).toEqual(Array.from({ length: days }, (_, i) => addDays(w.from, i)));
+    }
   });
 
   it('rejects a non-positive or fractional day count', () => {

@@ -5,7 +5,7 @@
 
 const DATE_FORMATTERS = new Map<string, Intl.DateTimeFormat>();
 
-// Formatter construction is the expensive part; analytics call localDate once per entry.
+// Formatter construction is the expensive part, and startOfLocalDay calls localDate ~100 times.
 function dateFormatter(tz: string): Intl.DateTimeFormat {
   let formatter = DATE_FORMATTERS.get(tz);
   if (!formatter) {
@@ -75,6 +75,14 @@ export function addDays(date: string, n: number): string {
   return formatUtcDate(utcMidnight(year, month, day + n));
 }
 
+const DAY = 86_400_000;
+
+/** Days from 1970-01-01 to `date`: consecutive dates have consecutive numbers. */
+export function epochDay(date: string): number {
+  const { year, month, day } = parseDate(date);
+  return utcMidnight(year, month, day) / DAY;
+}
+
 const HOUR = 3_600_000;
 // Every offset that has ever existed lies within ±16h (historical LMT included), so local midnight
 // of `date` falls inside this span around UTC midnight of the same date.
@@ -124,7 +132,9 @@ export function calendarWindow(now: Date, days: number, tz: string): CalendarWin
   if (!Number.isInteger(days) || days < 1) throw new RangeError(`days must be a positive integer, got ${days}`);
   const to = localDate(now, tz);
   const from = addDays(to, -(days - 1));
-  const dates = Array.from({ length: days }, (_, i) => addDays(from, i));
+  // As addDays(from, i), without parsing `from` again for each of up to a year of dates.
+  const first = parseDate(from);
+  const dates = Array.from({ length: days }, (_, i) => formatUtcDate(utcMidnight(first.year, first.month, first.day + i)));
   return {
     dates,
     from,

@@ -2,7 +2,7 @@ import type { AnalyticsQuery, MoodAnalytics, WritingAnalytics } from '../contrac
 import { chatSentimentInWindow } from '../db/queries/chat.js';
 import { entriesInWindow } from '../db/queries/entries.js';
 import { moodAnalytics, writingAnalytics, type AnalyticsEntry } from '../domain/analytics.js';
-import { calendarWindow } from '../domain/calendar.js';
+import { calendarWindow, type CalendarWindow } from '../domain/calendar.js';
 import type { MoodType } from '../contract/enums.js';
 import type { ServiceDeps } from './deps.js';
 import { iso } from './mappers.js';
@@ -10,30 +10,37 @@ import { requireUser } from './users.js';
 
 // No cache: every figure is read from the rows at request time, so a write shows immediately and no
 // response can come from another user's or another window's computation.
-async function windowed(deps: ServiceDeps, q: AnalyticsQuery) {
+async function windowOf(deps: ServiceDeps, q: AnalyticsQuery) {
   const user = await requireUser(deps, q.user_id);
   const tz = q.tz ?? user.timezone;
   const now = deps.now();
-  const w = calendarWindow(now, q.days, tz);
-  const rows = await entriesInWindow(deps.db, q.user_id, w.startInstant, w.endInstant);
-  const entries: AnalyticsEntry[] = rows.map((r) => ({
-    created_at: new Date(r.created_at),
+  return { tz, now, w: calendarWindow(now, q.days, tz) };
+}
+
+async function entriesIn(deps: ServiceDeps, userId: string, w: CalendarWindow): Promise<AnalyticsEntry[]> {
+  const rows = await entriesInWindow(deps.db, userId, w.startInstant, w.endInstant);
+  return rows.map((r) => ({
+    created_at: new Date(r.created_ms),
     mood: r.mood as MoodType | null,
     sentiment: r.sentiment_score,
     word_count: r.word_count,
     reading_time_minutes: r.reading_time_minutes,
   }));
-  return { tz, now, w, entries };
 }
 
 export async function getMoodAnalytics(deps: ServiceDeps, q: AnalyticsQuery): Promise<MoodAnalytics> {
-  const { tz, now, w, entries } = await windowed(deps, q);
-  const chat = await chatSentimentInWindow(deps.db, q.user_id, w.startInstant, w.endInstant);
+  const { tz, now, w } = await windowOf(deps, q);
+  // Independent reads: on two pool connections they overlap instead of queueing one behind the other.
+  const [entries, chat] = await Promise.all([
+    entriesIn(deps, q.user_id, w),
+    chatSentimentInWindow(deps.db, q.user_id, w.startInstant, w.endInstant),
+  ]);
   const avg = chat.avg_sentiment === null ? null : Math.round(Number(chat.avg_sentiment) * 10_000) / 10_000;
   return { ...moodAnalytics(entries, { messages: chat.messages, avg_sentiment: avg }, { now, days: q.days, tz }), generated_at: iso(now) };
 }
 
 export async function getWritingAnalytics(deps: ServiceDeps, q: AnalyticsQuery): Promise<WritingAnalytics> {
-  const { tz, now, entries } = await windowed(deps, q);
+  const { tz, now, w } = await windowOf(deps, q);
+  const entries = await entriesIn(deps, q.user_id, w);
   return { ...writingAnalytics(entries, { now, days: q.days, tz }), generated_at: iso(now) };
 }
