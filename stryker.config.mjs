@@ -2,12 +2,14 @@
 /**
  * Mutation testing of the suite: `npm run mutate` (script: "mutate": "stryker run").
  *
- * Only code the `unit` vitest project can kill is mutated (src/server and src/services have no unit tests:
- * their guarantees are asserted over HTTP by the integration project). The `integration` project drives the backend
- * as a child process (and PostgreSQL as another one): Stryker's instrumentation never reaches those
- * processes, so their tests could neither cover nor kill a mutant, and running them per mutant would
- * only cost minutes. `testFiles` therefore lists the unit test files (the `unit` project's include
- * patterns minus src/stack, whose tests boot real PostgreSQL and exercise no mutated file).
+ * Only code the `unit` vitest project can kill is mutated. src/services has no unit tests: its guarantees
+ * are asserted over HTTP by the integration project, which drives the backend as a child process (and
+ * PostgreSQL as another one): Stryker's instrumentation never reaches those processes, so their tests could
+ * neither cover nor kill a mutant, and running them per mutant would only cost minutes. src/server is
+ * mutated: its unit tests build the app in-process (`buildApp` + `app.inject`) over one embedded PostgreSQL
+ * per file and the msw Ollama stub (src/server/app.test.ts), and test `register()` and `toEnvelope()` directly.
+ * `testFiles` therefore lists the unit test files (the `unit` project's include patterns minus src/stack,
+ * whose tests boot real PostgreSQL and exercise no mutated file).
  *
  * Reports: reports/mutation/mutation.html, reports/mutation/mutation.json, and the table on stdout.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
@@ -20,7 +22,11 @@ export default {
     'src/domain/**/*.ts',
     'src/ai/**/*.ts',
     'src/populate/**/*.ts',
+    'src/server/**/*.ts',
     '!src/**/*.test.ts',
+    // The process entry (env parsing, listen, signal handling): only the integration project starts it, as
+    // a child process, so no unit test could cover a mutant there.
+    '!src/server/main.ts',
     // Test support and the terminal progress bar (a TTY-only side effect, not behaviour the suite promises).
     '!src/populate/testing/**',
     '!src/populate/progress.ts',
@@ -33,13 +39,15 @@ export default {
     'src/domain/**/*.test.ts',
     'src/ai/**/*.test.ts',
     'src/populate/**/*.test.ts',
+    'src/server/**/*.test.ts',
     'fixtures/**/*.test.ts',
     'helpers/**/*.test.ts',
   ],
   coverageAnalysis: 'perTest',
   // Static mutants (module-level tables: the lexicon's word lists, populate's themes) need a fresh module
   // graph per mutant and were measured at 26% of the mutants but ~82% of the run time. They are reported
-  // as "Ignored" and left out of the score; `npx stryker run --ignoreStatic false` tests them too (hours).
+  // as "Ignored" and left out of the score; `JOURNAL_ISOLATE=1 npx stryker run --ignoreStatic false` tests
+  // them too (hours; the unit project shares module graphs between files unless JOURNAL_ISOLATE=1).
   ignoreStatic: true,
   concurrency: 2,
   // The machine this was sized on has 2 cores and other work; generous, since a timeout still counts as killed.

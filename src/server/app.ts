@@ -22,6 +22,9 @@ export async function buildApp(deps: ServiceDeps, opts: AppOptions = {}): Promis
     logger: opts.logger ? { level: 'warn' } : false,
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { ignoreTrailingSlash: true },
+    // Malformed percent-encoding and over-long path parameters fail in the router, before any route:
+    // without this Fastify answers them in its own body, not the envelope (and with an undeclared 414).
+    frameworkErrors: errorHandler,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

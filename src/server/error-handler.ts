@@ -21,7 +21,8 @@ export function toEnvelope(err: unknown): { status: number; body: ErrorEnvelope 
     const names = [...new Set(details.map((d) => d.path))].join(', ');
     return { status: 422, body: { error: 'validation_error', message: `Invalid request ${e.validationContext ?? ''}: ${names}`.replace('  ', ' '), details } };
   }
-  const fe = err as Partial<FastifyError>;
+  // `throw null` / a rejection without a reason must still get the envelope, not a TypeError here.
+  const fe = (err ?? {}) as Partial<FastifyError>;
   switch (fe.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
