@@ -49,25 +49,27 @@ function httpFetch(url: string, init: RequestInit, signal: AbortSignal): Promise
     for (const [name, value] of new Headers(init.headers).entries()) headers[name] = value;
     const body = init.body as string | undefined;
     if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
-    const req = http.request(url, { method: init.method ?? 'GET', headers, agent, signal }, (res) => {
+    const req = http.request(url, { method: init.method, headers, agent, signal }, (res) => {
       const responseHeaders = new Headers();
       for (let i = 0; i < res.rawHeaders.length; i += 2) responseHeaders.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
       const status = res.statusCode ?? 0;
-      const statusText = res.statusMessage ?? '';
+      const statusText = res.statusMessage;
       const nullBody = status === 204 || status === 304 || init.method === 'HEAD';
       if (nullBody) {
         res.resume();
         resolve(new Response(null, { status, statusText, headers: responseHeaders }));
         return;
       }
-      if (!(responseHeaders.get('content-type') ?? '').includes('application/json')) {
+      if (!responseHeaders.get('content-type')?.includes('application/json')) {
         resolve(new Response(Readable.toWeb(res) as ReadableStream<Uint8Array>, { status, statusText, headers: responseHeaders }));
         return;
       }
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve(new Response(Buffer.concat(chunks), { status, statusText, headers: responseHeaders })));
-      // A body cut short (the server went away, or the signal aborted the request) fails the call.
+      // A body cut short (the server went away, or the signal aborted the request) fails the call. Node
+      // reports it as an 'error' (ECONNRESET "aborted") before 'close'; the check on 'close' is the
+      // backstop should a close ever come without one, so that the call cannot hang.
       res.on('error', (err) => reject(signal.aborted ? signal.reason : err));
       res.on('close', () => {
         if (!res.complete) reject(signal.aborted ? signal.reason : new Error('the response ended before its body was complete'));

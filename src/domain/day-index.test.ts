@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, vi } from 'vitest';
 import fc from 'fast-check';
 import { calendarWindow, localDate, startOfLocalDay, type CalendarWindow } from './calendar.js';
 import { dayIndexer, offsetSteps, utcOffset, type DayIndexer } from './day-index.js';
@@ -67,6 +67,19 @@ describe('utcOffset', () => {
     expect(utcOffset(at('1969-12-31T23:59:59.500Z'), 'UTC')).toBe(0);
     expect(utcOffset(at('1969-12-31T22:59:59.001Z'), 'Europe/Berlin')).toBe(HOUR);
   });
+
+  it('fails loudly when Intl writes the wall clock in another shape', () => {
+    // No instant does that with the pinned locale; a runtime with other locale data might. (format is a
+    // getter that returns the bound function, typed as a plain method.)
+    const prototype = Intl.DateTimeFormat.prototype as { format: unknown };
+    const format = vi.spyOn(prototype, 'format', 'get').mockReturnValue(() => '15.6.2026, 14:05:09');
+    try {
+      expect(() => utcOffset(at('2026-06-15T12:05:09Z'), 'Europe/Berlin')).toThrow('unexpected wall clock format for Europe/Berlin: 15.6.2026, 14:05:09');
+    } finally {
+      format.mockRestore();
+    }
+    expect(utcOffset(at('2026-06-15T12:05:09Z'), 'Europe/Berlin')).toBe(2 * HOUR);
+  });
 });
 
 describe('offsetSteps', () => {
@@ -96,6 +109,11 @@ describe('offsetSteps', () => {
     expect(kiritimati.offsets.map((o) => o / HOUR)).toEqual([-10, 14]);
     const lastMs = offsetSteps('Europe/Berlin', at('2026-03-28T01:00:00Z'), at('2026-03-29T01:00:00.001Z'));
     expect(lastMs.starts.map(iso)).toEqual(['2026-03-28T01:00:00.000Z', '2026-03-29T01:00:00.000Z']);
+  });
+
+  it('leaves out a change at the end of the range, which is outside it', () => {
+    const steps = offsetSteps('Europe/Berlin', at('2026-03-28T01:00:00Z'), at('2026-03-29T01:00:00Z'));
+    expect(steps).toEqual({ starts: [at('2026-03-28T01:00:00Z')], offsets: [HOUR] });
   });
 
   it('has a single step in a zone without changes, and for a window of one millisecond', () => {
@@ -131,6 +149,15 @@ describe('dayIndexer', () => {
     expect(dayOf(at('2026-06-09T21:59:59.999Z'))).toBe(0);
     expect(dayOf(at('2026-06-09T22:00:00Z'))).toBe(1);
     expect(dayOf(w.endInstant.getTime() - 1)).toBe(6);
+  });
+
+  it('gives -1, never an index past either end of the dates, to instants outside the window', () => {
+    const w = calendarWindow(new Date('2026-06-15T12:00:00Z'), 7, 'Europe/Berlin');
+    const dayOf = dayIndexer(w, 'Europe/Berlin');
+    const start = w.startInstant.getTime();
+    const end = w.endInstant.getTime();
+    // One and two days before the first date; the day after the last, and the one after that.
+    expect([start - 1, start - DAY - 1, end, end + DAY].map(dayOf)).toEqual([-1, -1, -1, -1]);
   });
 
   it('gives -1 to an instant of the window that shows the day before it (St Johns, 2010-11-07)', () => {

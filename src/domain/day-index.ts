@@ -111,7 +111,9 @@ function lastAtOrBefore(xs: number[], x: number): number {
 
 /**
  * The day indexer of `window` in `tz`, for instants in [window.startInstant, window.endInstant): the
- * index in window.dates of localDate(instant, tz), or -1 when that date is not in the window.
+ * index in window.dates of localDate(instant, tz), or -1 when that date is not in the window. An instant
+ * outside that range gets -1 or an index of window.dates too, never one past either end (its date read
+ * with the offset at the nearer end of the range).
  */
 export function dayIndexer(window: CalendarWindow, tz: string): DayIndexer {
   const { starts, offsets } = offsetSteps(tz, window.startInstant.getTime(), window.endInstant.getTime());
