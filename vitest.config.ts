@@ -1,9 +1,14 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // Two projects: `unit` runs pure code and in-process fakes (no stack); `integration` boots the stack
 // once in globalSetup and hands it to workers through provide/inject.
 export default defineConfig({
   test: {
+    // Vitest's default is one worker less than the cores: one worker on a 2-core machine, which ran the
+    // whole suite file by file. Integration files spend most of their time waiting on PostgreSQL and the
+    // backend child (other processes), so one worker per core, and at least two. `--maxWorkers` overrides.
+    maxWorkers: Math.max(2, availableParallelism()),
     reporters: process.env.CI ? ['default', 'junit'] : ['default'],
     outputFile: { junit: 'reports/junit.xml' },
     projects: [
