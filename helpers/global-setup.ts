@@ -78,23 +78,21 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return async () => undefined;
   }
 
-  const bundleDir = await mkdtemp(join(tmpdir(), 'journal-backend-'));
-  const t0 = performance.now();
-  const { entry: backendEntry } = await buildBackendBundle(bundleDir);
-  console.log(`[journal-suite] backend bundled in ${Math.round(performance.now() - t0)} ms`);
-  const removeBundle = () => rm(bundleDir, { recursive: true, force: true });
-
   if (provider === 'containers') {
     const { startContainersInfrastructure } = await import('./containers.js');
     const runId = randomBytes(6).toString('hex');
     const infra = await startContainersInfrastructure(runId);
     await migrateTemplate(infra.adminUrl, infra.createDatabase);
-    project.provide('stack', { provider, seed, adminUrl: infra.adminUrl, templateDb: TEMPLATE_DB, backendEntry, backendImage: infra.backendImage, runId });
-    return async () => {
-      await infra.stop();
-      await removeBundle();
-    };
+    // The image holds its own bundle of the same sources (Dockerfile: npm run build); none is needed here.
+    project.provide('stack', { provider, seed, adminUrl: infra.adminUrl, templateDb: TEMPLATE_DB, backendImage: infra.backendImage, runId });
+    return () => infra.stop();
   }
+
+  const bundleDir = await mkdtemp(join(tmpdir(), 'journal-backend-'));
+  const t0 = performance.now();
+  const { entry: backendEntry } = await buildBackendBundle(bundleDir);
+  console.log(`[journal-suite] backend bundled in ${Math.round(performance.now() - t0)} ms`);
+  const removeBundle = () => rm(bundleDir, { recursive: true, force: true });
 
   const t1 = performance.now();
   const dataDir = await mkdtemp(join(tmpdir(), 'journal-suite-pg-'));
