@@ -37,6 +37,11 @@ export const TEMPLATE_DB = 'journal_template';
 
 /** Fails early, naming the way out, when JOURNAL_STACK=containers has no engine to talk to. */
 async function requireContainerRuntime(): Promise<void> {
+  // A local engine publishes ports on this host, and `dockerd --ip=127.0.0.1` on loopback only. Where this
+  // process itself runs in a container (/.dockerenv), testcontainers would instead dial the bridge gateway
+  // (172.17.0.1) and wait forever for "Port … not bound". Set before the first client is made (it caches).
+  const dockerHost = process.env.DOCKER_HOST;
+  if (!dockerHost || dockerHost.startsWith('unix://')) process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
   try {
     const { getContainerRuntimeClient } = await import('testcontainers');
     await getContainerRuntimeClient();
