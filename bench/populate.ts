@@ -16,7 +16,20 @@ import { BackendProcess } from '../src/stack/backend.js';
 import { trackChild } from '../src/stack/children.js';
 import { EmbeddedPostgresServer } from '../src/stack/postgres.js';
 import { childPids } from '../src/stack/proc.js';
-import { benchDir, machine, percentile, phase, printTable, repoRoot, round, writeJson, type Row, backendEntry, intEnv, profileEnv } from './common.js';
+import {
+  benchDir,
+  machine,
+  percentile,
+  phase,
+  printTable,
+  repoRoot,
+  round,
+  writeJson,
+  type Row,
+  backendEntry,
+  intEnv,
+  profileEnv,
+} from './common.js';
 
 // `npm run bench:populate`: what the population CLI's writes cost end to end, and what PostgreSQL alone
 // could take of the same writes.
@@ -43,14 +56,16 @@ import { benchDir, machine, percentile, phase, printTable, repoRoot, round, writ
 const REQUESTS = intEnv('BENCH_POP_REQUESTS', 400);
 const LEVELS = (process.env.BENCH_POP_LEVELS ?? '1,4,16,64').split(',').map((s) => Number(s.trim()));
 const POOL = intEnv('BENCH_DB_POOL', 10);
-const KINDS = (process.env.BENCH_POP_KINDS ?? 'chat,entries').split(',').map((s) => s.trim()).filter((k): k is 'chat' | 'entries' => k === 'chat' || k === 'entries');
+const KINDS = (process.env.BENCH_POP_KINDS ?? 'chat,entries')
+  .split(',')
+  .map((s) => s.trim())
+  .filter((k): k is 'chat' | 'entries' => k === 'chat' || k === 'entries');
 const TURNS = 4;
 const USERS = 64;
 const WARMUP = 60;
 const TARGET_MESSAGES_PER_S = 1_000;
 const TARGET_RATIO = 0.5;
 const CLK_TCK = 100;
-
 
 const SENTENCES = [
   'Today I walked along the river after work and the light on the water made me calm.',
@@ -68,7 +83,10 @@ const text = (i: number, n: number) => Array.from({ length: n }, (_, k) => SENTE
 function cpuTicks(pid: number, withReapedChildren: boolean): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    const f = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
     // After the command name: [0] state, [1] ppid, ..., [11] utime, [12] stime, [13] cutime, [14] cstime.
     return f[11]! + f[12]! + (withReapedChildren ? f[13]! + f[14]! : 0);
   } catch {
@@ -115,7 +133,11 @@ interface LevelResult {
 }
 
 /** n units of work over `concurrency` workers; each worker takes the next unit until none are left. */
-async function drive(concurrency: number, n: number, unit: (worker: number, i: number) => Promise<void>): Promise<Omit<LevelResult, 'concurrency' | 'cpu_per_request'>> {
+async function drive(
+  concurrency: number,
+  n: number,
+  unit: (worker: number, i: number) => Promise<void>,
+): Promise<Omit<LevelResult, 'concurrency' | 'cpu_per_request'>> {
   let next = 0;
   let ok = 0;
   let failed = 0;
@@ -160,20 +182,25 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 function post(url: string, body: unknown): Promise<Record<string, unknown>> {
   const payload = Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': payload.length } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () => {
-        try {
-          const json = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-          if (res.statusCode !== 200 && res.statusCode !== 201) reject(new Error(`${res.statusCode} ${JSON.stringify(json).slice(0, 300)}`));
-          else resolve(json);
-        } catch (err) {
-          reject(err instanceof Error ? err : new Error(String(err)));
-        }
-      });
-    });
+    const req = http.request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': payload.length } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          try {
+            const json = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+            if (res.statusCode !== 200 && res.statusCode !== 201)
+              reject(new Error(`${res.statusCode} ${JSON.stringify(json).slice(0, 300)}`));
+            else resolve(json);
+          } catch (err) {
+            reject(err instanceof Error ? err : new Error(String(err)));
+          }
+        });
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -200,7 +227,12 @@ function chatE2E(api: string, users: string[]) {
 
 function entriesE2E(api: string, users: string[]) {
   return async (worker: number, i: number) => {
-    await post(`${api}/api/v1/entries/`, { user_id: users[worker % users.length]!, title: `Bench entry ${i}`, content: text(i, 5), entry_type: 'journal' });
+    await post(`${api}/api/v1/entries/`, {
+      user_id: users[worker % users.length]!,
+      title: `Bench entry ${i}`,
+      content: text(i, 5),
+      entry_type: 'journal',
+    });
   };
 }
 
@@ -217,13 +249,40 @@ function chatCeiling(handle: DbHandle, users: string[]) {
       handle.db,
       cont
         ? { userId, sessionId: cont.id }
-        : { newSession: { user_id: userId, session_type: 'reflection_buddy', conversation_mode: 'supportive_listening', title: null, description: null, tags: [], metadata: {}, created_at: at } },
+        : {
+            newSession: {
+              user_id: userId,
+              session_type: 'reflection_buddy',
+              conversation_mode: 'supportive_listening',
+              title: null,
+              description: null,
+              tags: [],
+              metadata: {},
+              created_at: at,
+            },
+          },
       [
-        { role: 'user', content: message, metadata: {}, is_fallback: false, sentiment_polarity: analyzeWithLexicon(message, 'en').polarity, crisis: false, created_at: at },
+        {
+          role: 'user',
+          content: message,
+          metadata: {},
+          is_fallback: false,
+          sentiment_polarity: analyzeWithLexicon(message, 'en').polarity,
+          crisis: false,
+          created_at: at,
+        },
         {
           role: 'assistant',
           content: 'That sounds like a lot to carry. What felt hardest about it?',
-          metadata: { model: 'llama3.2', fallback: false, therapeutic_techniques: ['reflective_listening'], follow_up_suggestions: [], crisis_indicators: [], confidence: 0.8, response_style: 'empathetic' },
+          metadata: {
+            model: 'llama3.2',
+            fallback: false,
+            therapeutic_techniques: ['reflective_listening'],
+            follow_up_suggestions: [],
+            crisis_indicators: [],
+            confidence: 0.8,
+            response_style: 'empathetic',
+          },
           is_fallback: false,
           sentiment_polarity: null,
           crisis: false,
@@ -261,7 +320,12 @@ function entriesCeiling(handle: DbHandle, users: string[]) {
         reading_time_minutes: readingTimeMinutes(words),
         mood: moodFromPolarity(polarity),
         sentiment_score: polarity,
-        emotion_analysis: JSON.stringify({ primary_emotion: 'calm', confidence: 0.7, sentiment_polarity: polarity, secondary_emotions: [] }),
+        emotion_analysis: JSON.stringify({
+          primary_emotion: 'calm',
+          confidence: 0.7,
+          sentiment_polarity: polarity,
+          secondary_emotions: [],
+        }),
         auto_tags: JSON.stringify(['calm']),
       }),
     );
@@ -271,7 +335,10 @@ function entriesCeiling(handle: DbHandle, users: string[]) {
 // ---------------------------------------------------------------------------------------------------------
 
 async function startStubProcess(): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(benchDir, 'ollama-stub-child.ts')], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(benchDir, 'ollama-stub-child.ts')], {
+    cwd: repoRoot,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const untrack = trackChild(() => child.kill('SIGKILL'));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
@@ -300,7 +367,15 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = {
     generated_at: new Date().toISOString(),
     machine: machine(),
-    settings: { requests_per_level: REQUESTS, levels: LEVELS, kinds: KINDS, db_pool: POOL, turns_per_conversation: TURNS, users: USERS, warmup: WARMUP },
+    settings: {
+      requests_per_level: REQUESTS,
+      levels: LEVELS,
+      kinds: KINDS,
+      db_pool: POOL,
+      turns_per_conversation: TURNS,
+      users: USERS,
+      warmup: WARMUP,
+    },
     targets: { messages_per_s: TARGET_MESSAGES_PER_S, share_of_ceiling: TARGET_RATIO },
   };
   try {
@@ -312,11 +387,15 @@ async function main(): Promise<void> {
     handles.push(setup);
     await migrateToLatest(setup.db);
     const users = Array.from({ length: USERS }, (_, i) => `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`);
-    await setup.db.insertInto('users').values(users.map((id, i) => ({ id, username: `bench-${i}`, display_name: null, timezone: 'UTC', language: 'en' }))).execute();
+    await setup.db
+      .insertInto('users')
+      .values(users.map((id, i) => ({ id, username: `bench-${i}`, display_name: null, timezone: 'UTC', language: 'en' })))
+      .execute();
 
     phase('Ollama stub process, backend process');
     stub = await startStubProcess();
-    backend = await BackendProcess.start({ entry: await backendEntry(),
+    backend = await BackendProcess.start({
+      entry: await backendEntry(),
       env: { DATABASE_URL: url, OLLAMA_HOST: stub.url, SKIP_MIGRATIONS: '1', DB_POOL_MAX: String(POOL), ...profileEnv() },
     });
     const be = backend;
@@ -360,12 +439,23 @@ async function main(): Promise<void> {
         const a = e2e[kind][i]!;
         const b = ceiling[kind][i]!;
         const ratio = a.per_second / b.per_second;
-        comparison.push({ kind, concurrency: a.concurrency, end_to_end_per_s: a.per_second, ceiling_per_s: b.per_second, ratio: round(ratio, 3) });
+        comparison.push({
+          kind,
+          concurrency: a.concurrency,
+          end_to_end_per_s: a.per_second,
+          ceiling_per_s: b.per_second,
+          ratio: round(ratio, 3),
+        });
         const cpu = a.cpu_per_request!;
         rows.push({
           metric: `${kind === 'chat' ? 'chat messages/s' : 'entries/s'} @ concurrency ${a.concurrency}`,
           value: `${a.per_second} / ${b.per_second} (${Math.round(ratio * 100)}%)`,
-          ...(kind === 'chat' ? { target: `>= ${TARGET_MESSAGES_PER_S}, >= ${TARGET_RATIO * 100}%`, met: a.per_second >= TARGET_MESSAGES_PER_S && ratio >= TARGET_RATIO } : {}),
+          ...(kind === 'chat'
+            ? {
+                target: `>= ${TARGET_MESSAGES_PER_S}, >= ${TARGET_RATIO * 100}%`,
+                met: a.per_second >= TARGET_MESSAGES_PER_S && ratio >= TARGET_RATIO,
+              }
+            : {}),
           note: `e2e p50 ${a.p50_ms} ms p95 ${a.p95_ms} ms${a.failed ? `, ${a.failed} FAILED (${a.first_error})` : ''}; CPU ms/req: backend ${cpu.backend_ms}, postgres ${cpu.postgres_ms}, stub ${cpu.stub_ms}, loadgen ${cpu.loadgen_ms}`,
         });
       }
@@ -390,11 +480,22 @@ async function main(): Promise<void> {
               target: `>= ${TARGET_MESSAGES_PER_S}`,
               met: bestChat.per_second >= TARGET_MESSAGES_PER_S,
             },
-            { metric: 'population: chat, share of the database ceiling', value: `${Math.round(bestChat.ratio * 100)}%`, target: `>= ${TARGET_RATIO * 100}%`, met: bestChat.ratio >= TARGET_RATIO },
+            {
+              metric: 'population: chat, share of the database ceiling',
+              value: `${Math.round(bestChat.ratio * 100)}%`,
+              target: `>= ${TARGET_RATIO * 100}%`,
+              met: bestChat.ratio >= TARGET_RATIO,
+            },
           ]
         : []),
       ...(bestEntries
-        ? [{ metric: 'population: entries/s end to end (best level)', value: `${bestEntries.per_second} @ c=${bestEntries.concurrency}`, note: `${Math.round(bestEntries.ratio * 100)}% of the ceiling` }]
+        ? [
+            {
+              metric: 'population: entries/s end to end (best level)',
+              value: `${bestEntries.per_second} @ c=${bestEntries.concurrency}`,
+              note: `${Math.round(bestEntries.ratio * 100)}% of the ceiling`,
+            },
+          ]
         : []),
     ];
     results.summary = summary;

@@ -9,7 +9,23 @@ import { createDb } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { BackendProcess } from '../src/stack/backend.js';
 import { EmbeddedPostgresServer } from '../src/stack/postgres.js';
-import { benchDir, machine, median, ms, percentile, phase, printTable, repoRoot, round, timed, writeJson, type Row, backendEntry, intEnv, profileEnv } from './common.js';
+import {
+  benchDir,
+  machine,
+  median,
+  ms,
+  percentile,
+  phase,
+  printTable,
+  repoRoot,
+  round,
+  timed,
+  writeJson,
+  type Row,
+  backendEntry,
+  intEnv,
+  profileEnv,
+} from './common.js';
 
 // `npm run bench`: figures for the issue's targets, printed beside them and written to bench/results.json.
 // Nothing here asserts: a missed target is reported, not failed. Everything runs in a temporary directory
@@ -28,7 +44,6 @@ const TARGET_ENTRIES = intEnv('BENCH_TARGET_ENTRIES', 10_000);
 const REQUESTS = intEnv('BENCH_REQUESTS', 200);
 const WARMUP = 20;
 const SEED = 0.42;
-
 
 function backendEnv(databaseUrl: string, ollama: OllamaStub): Record<string, string> {
   // As the suite starts its backends (helpers/stack.ts): migrations done by the harness, the msw stub as model.
@@ -221,7 +236,10 @@ async function main(): Promise<void> {
     const backend = warm.backend;
     backends.push(backend);
     results.boot = { cold: cold.figures, warm: warm.figures };
-    for (const [name, f] of [['cold (initdb)', cold.figures], ['warm (data dir exists)', warm.figures]] as const) {
+    for (const [name, f] of [
+      ['cold (initdb)', cold.figures],
+      ['warm (data dir exists)', warm.figures],
+    ] as const) {
       rows.push({
         metric: `stack boot, ${name}`,
         value: ms(f.total_ms),
@@ -235,17 +253,32 @@ async function main(): Promise<void> {
     phase(`database clone x${CLONES}`);
     const clones = await cloneDatabases(server);
     results.clone = { runs_ms: clones.map((t) => round(t, 2)), median_ms: round(median(clones), 2) };
-    rows.push({ metric: `per-file database clone (median of ${CLONES})`, value: ms(median(clones)), note: 'CREATE DATABASE … TEMPLATE (migrated, empty)' });
+    rows.push({
+      metric: `per-file database clone (median of ${CLONES})`,
+      value: ms(median(clones)),
+      note: 'CREATE DATABASE … TEMPLATE (migrated, empty)',
+    });
 
     // (3) backend restart to healthy.
     phase(`backend restart x${RESTARTS} graceful, x${RESTARTS} SIGKILL`);
     const graceful = await restarts(backend, 'graceful');
     const killed = await restarts(backend, 'kill');
     results.restart = {
-      graceful: { runs_ms: graceful.total.map((t) => round(t)), median_ms: round(median(graceful.total)), median_stop_ms: round(median(graceful.stop)) },
-      sigkill: { runs_ms: killed.total.map((t) => round(t)), median_ms: round(median(killed.total)), median_stop_ms: round(median(killed.stop)) },
+      graceful: {
+        runs_ms: graceful.total.map((t) => round(t)),
+        median_ms: round(median(graceful.total)),
+        median_stop_ms: round(median(graceful.stop)),
+      },
+      sigkill: {
+        runs_ms: killed.total.map((t) => round(t)),
+        median_ms: round(median(killed.total)),
+        median_stop_ms: round(median(killed.stop)),
+      },
     };
-    for (const [name, r] of [['graceful (SIGTERM)', graceful], ['SIGKILL', killed]] as const) {
+    for (const [name, r] of [
+      ['graceful (SIGTERM)', graceful],
+      ['SIGKILL', killed],
+    ] as const) {
       const m = median(r.total);
       rows.push({
         metric: `backend restart to healthy, ${name} (median of ${RESTARTS})`,
@@ -267,7 +300,8 @@ async function main(): Promise<void> {
       value: ms(data.users_ms + data.entries_ms + data.vacuum_analyze_ms),
       note: `${data.counts.entries} entries / ${data.counts.users} users (incl. the seeded dev user), ${data.counts.target} for the measured user, ${data.counts.size}; insert ${ms(data.entries_ms)}, vacuum analyze ${ms(data.vacuum_analyze_ms)}`,
     });
-    const analyticsBackend = await BackendProcess.start({ entry: await backendEntry(),
+    const analyticsBackend = await BackendProcess.start({
+      entry: await backendEntry(),
       env: { ...backendEnv(server.adminUrl('bench_analytics'), ollama), ...profileEnv() },
     });
     backends.push(analyticsBackend);
@@ -281,7 +315,13 @@ async function main(): Promise<void> {
         const p95 = percentile(r.times, 95);
         const body = r.lastBody as { total_entries?: number; statistics?: { total_entries?: number } };
         const inWindow = body.total_entries ?? body.statistics?.total_entries;
-        analytics[`${kind}_${days}d`] = { p50_ms: round(p50, 2), p95_ms: round(p95, 2), max_ms: round(Math.max(...r.times), 2), statuses: r.statuses, entries_in_window: inWindow ?? null };
+        analytics[`${kind}_${days}d`] = {
+          p50_ms: round(p50, 2),
+          p95_ms: round(p95, 2),
+          max_ms: round(Math.max(...r.times), 2),
+          statuses: r.statuses,
+          entries_in_window: inWindow ?? null,
+        };
         const non200 = Object.entries(r.statuses).filter(([s]) => s !== '200');
         rows.push({
           metric: `analytics ${kind}, days=${days}: p50 / p95`,
@@ -292,7 +332,15 @@ async function main(): Promise<void> {
         });
       }
     }
-    results.analytics = { users: data.counts.users, entries: data.counts.entries, target_user_entries: data.counts.target, database_size: data.counts.size, generation: { users_ms: data.users_ms, entries_ms: data.entries_ms, vacuum_analyze_ms: data.vacuum_analyze_ms }, requests_per_case: REQUESTS, ...analytics };
+    results.analytics = {
+      users: data.counts.users,
+      entries: data.counts.entries,
+      target_user_entries: data.counts.target,
+      database_size: data.counts.size,
+      generation: { users_ms: data.users_ms, entries_ms: data.entries_ms, vacuum_analyze_ms: data.vacuum_analyze_ms },
+      requests_per_case: REQUESTS,
+      ...analytics,
+    };
     await analyticsBackend.stop();
     backends.pop();
   } finally {
@@ -307,24 +355,42 @@ async function main(): Promise<void> {
     phase('npm test (BENCH_NPM_TEST=1)');
     const t = await npmTestWallTime();
     results.npm_test = { wall_ms: round(t.ms), exit_code: t.exitCode, log: t.log };
-    rows.push({ metric: 'npm test wall time', value: ms(t.ms), target: `<= ${ms(TARGETS.npmTestMs)}`, met: t.ms <= TARGETS.npmTestMs && t.exitCode === 0, note: `exit code ${t.exitCode}; output in ${t.log}` });
+    rows.push({
+      metric: 'npm test wall time',
+      value: ms(t.ms),
+      target: `<= ${ms(TARGETS.npmTestMs)}`,
+      met: t.ms <= TARGETS.npmTestMs && t.exitCode === 0,
+      note: `exit code ${t.exitCode}; output in ${t.log}`,
+    });
   } else {
     results.npm_test = null;
-    rows.push({ metric: 'npm test wall time', value: 'skipped', target: `<= ${ms(TARGETS.npmTestMs)}`, note: 'set BENCH_NPM_TEST=1 to measure' });
+    rows.push({
+      metric: 'npm test wall time',
+      value: 'skipped',
+      target: `<= ${ms(TARGETS.npmTestMs)}`,
+      note: 'set BENCH_NPM_TEST=1 to measure',
+    });
   }
 
   // Population throughput is measured by `npm run bench:populate`; its last result is shown here.
   try {
-    const pop = JSON.parse(await readFile(path.join(benchDir, 'populate-results.json'), 'utf8')) as { generated_at?: string; summary?: Row[] };
+    const pop = JSON.parse(await readFile(path.join(benchDir, 'populate-results.json'), 'utf8')) as {
+      generated_at?: string;
+      summary?: Row[];
+    };
     results.populate = { from: 'bench/populate-results.json', generated_at: pop.generated_at ?? null };
-    for (const r of pop.summary ?? []) rows.push({ ...r, note: `${r.note ? `${r.note}; ` : ''}from bench/populate-results.json (${pop.generated_at ?? '?'})` });
+    for (const r of pop.summary ?? [])
+      rows.push({ ...r, note: `${r.note ? `${r.note}; ` : ''}from bench/populate-results.json (${pop.generated_at ?? '?'})` });
   } catch {
     rows.push({ metric: 'population throughput', value: 'not run', note: 'npm run bench:populate' });
   }
 
   results.table = rows;
   const m = results.machine as ReturnType<typeof machine>;
-  printTable(`journal-ai benchmarks — node ${m.node}, ${m.cpus} × ${m.cpu_model}, load average at start ${m.load_average_at_start.join(' ')}`, rows);
+  printTable(
+    `journal-ai benchmarks — node ${m.node}, ${m.cpus} × ${m.cpu_model}, load average at start ${m.load_average_at_start.join(' ')}`,
+    rows,
+  );
   await writeJson(path.join(benchDir, 'results.json'), results);
 }
 

@@ -10,7 +10,9 @@ describe('the API client catches contract drift', () => {
   it('rejects a success body with an undocumented field and an error body outside the envelope', () => {
     expect(() => parseOutcome('liveness', 200, 'application/json', '{"status":"ok","service_uptime":5}', {})).toThrow(ContractViolation);
     expect(() => parseOutcome('liveness', 404, 'application/json', '{"detail":"nope"}', {})).toThrow('not the envelope');
-    expect(() => parseOutcome('getUser', 500, 'application/json', '{"error":"internal_error","message":"x","details":[]}', {})).toThrow('answered 500');
+    expect(() => parseOutcome('getUser', 500, 'application/json', '{"error":"internal_error","message":"x","details":[]}', {})).toThrow(
+      'answered 500',
+    );
   });
   it('accepts a documented body', () => {
     expect(parseOutcome('liveness', 200, 'application/json', '{"status":"ok"}', {})).toMatchObject({ ok: true, body: { status: 'ok' } });

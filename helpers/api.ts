@@ -11,7 +11,9 @@ type InOf<T> = T extends z.ZodType ? z.input<T> : never;
 
 export interface CallInput<R extends RouteId> {
   params?: Record<string, string>;
-  query?: Spec<R> extends { querystring: z.ZodType } ? Partial<Record<keyof InOf<Spec<R>['querystring']>, unknown>> & Record<string, unknown> : Record<string, unknown>;
+  query?: Spec<R> extends { querystring: z.ZodType }
+    ? Partial<Record<keyof InOf<Spec<R>['querystring']>, unknown>> & Record<string, unknown>
+    : Record<string, unknown>;
   body?: Spec<R> extends { body: z.ZodType } ? InOf<Spec<R>['body']> : unknown;
   headers?: Record<string, string>;
 }
@@ -84,16 +86,26 @@ function stringifyQuery(q: Record<string, unknown>): Record<string, string> {
   return out;
 }
 
-export function parseOutcome<R extends RouteId>(route: R, status: number, contentType: string, text: string, headers: Record<string, string>): Outcome<R> {
+export function parseOutcome<R extends RouteId>(
+  route: R,
+  status: number,
+  contentType: string,
+  text: string,
+  headers: Record<string, string>,
+): Outcome<R> {
   const spec = routes[route];
   const success = (spec.success as Record<number, z.ZodType>)[status];
   if (success) {
     const isJson = contentType.includes('application/json');
     const value = text === '' ? null : isJson ? JSON.parse(text) : text;
     const parsed = success.safeParse(value);
-    if (!parsed.success) throw new ContractViolation(`${route} ${status}: response does not match its schema: ${parsed.error.message}\nbody: ${text.slice(0, 2000)}`);
+    if (!parsed.success)
+      throw new ContractViolation(
+        `${route} ${status}: response does not match its schema: ${parsed.error.message}\nbody: ${text.slice(0, 2000)}`,
+      );
     const extra = undocumentedKeys(value, parsed.data);
-    if (extra.length) throw new ContractViolation(`${route} ${status}: response has fields the contract does not describe: ${extra.join(', ')}`);
+    if (extra.length)
+      throw new ContractViolation(`${route} ${status}: response has fields the contract does not describe: ${extra.join(', ')}`);
     return { ok: true, status, body: parsed.data as SuccessBody<R>, headers };
   }
   if (status >= 400) {
@@ -119,7 +131,9 @@ export function undocumentedKeys(raw: unknown, parsed: unknown, path = ''): stri
   if (Array.isArray(raw) && Array.isArray(parsed)) return raw.flatMap((r, i) => undocumentedKeys(r, parsed[i], `${path}[${i}]`));
   if (raw && typeof raw === 'object' && parsed && typeof parsed === 'object' && !Array.isArray(raw)) {
     const p = parsed as Record<string, unknown>;
-    return Object.entries(raw as Record<string, unknown>).flatMap(([k, v]) => (k in p ? undocumentedKeys(v, p[k], path ? `${path}.${k}` : k) : [path ? `${path}.${k}` : k]));
+    return Object.entries(raw as Record<string, unknown>).flatMap(([k, v]) =>
+      k in p ? undocumentedKeys(v, p[k], path ? `${path}.${k}` : k) : [path ? `${path}.${k}` : k],
+    );
   }
   return [];
 }

@@ -68,7 +68,9 @@ export class ContainerBackend implements RunningBackend {
       const container = await client.create({
         Image: opts.image,
         // TZ passes on like a child process's environment would, so a TZ leg tests the backend in that zone.
-        Env: Object.entries({ ...(process.env.TZ && { TZ: process.env.TZ }), ...opts.env, HOST: '127.0.0.1', PORT: String(port) }).map(([k, v]) => `${k}=${v}`),
+        Env: Object.entries({ ...(process.env.TZ && { TZ: process.env.TZ }), ...opts.env, HOST: '127.0.0.1', PORT: String(port) }).map(
+          ([k, v]) => `${k}=${v}`,
+        ),
         Labels: { [SUITE_LABEL]: 'backend', [RUN_LABEL]: opts.runId },
         HostConfig: { NetworkMode: 'host' },
       });
@@ -172,8 +174,18 @@ function ignoreNotRunning(err: { statusCode?: number }): void {
 /** Removes the backend containers of one test run (what a crashed worker could not clean up itself). */
 export async function removeRunBackends(runId: string): Promise<number> {
   const client = await containerClient();
-  const found = await client.dockerode.listContainers({ all: true, filters: { label: [`${RUN_LABEL}=${runId}`, `${SUITE_LABEL}=backend`] } });
-  await Promise.all(found.map((c) => client.getById(c.Id).remove({ force: true }).catch(() => undefined)));
+  const found = await client.dockerode.listContainers({
+    all: true,
+    filters: { label: [`${RUN_LABEL}=${runId}`, `${SUITE_LABEL}=backend`] },
+  });
+  await Promise.all(
+    found.map((c) =>
+      client
+        .getById(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
   return found.length;
 }
 

@@ -30,7 +30,9 @@ async function buildBackendImage(): Promise<string> {
     .withBuildArgs(nodeImage ? { NODE_IMAGE: nodeImage } : {})
     .withCache(true)
     .build(BUILT_BACKEND_TAG, { deleteOnExit: false });
-  console.log(`[journal-suite] backend image ${BUILT_BACKEND_TAG} built from the Dockerfile${nodeImage ? ` on ${nodeImage}` : ''} in ${Math.round(performance.now() - started)} ms`);
+  console.log(
+    `[journal-suite] backend image ${BUILT_BACKEND_TAG} built from the Dockerfile${nodeImage ? ` on ${nodeImage}` : ''} in ${Math.round(performance.now() - started)} ms`,
+  );
   return BUILT_BACKEND_TAG;
 }
 

@@ -14,7 +14,9 @@ describe('stack provider choice', () => {
     expect(chooseProvider({ JOURNAL_STACK: 'embedded', JOURNAL_API_URL: 'http://x' })).toBe('embedded');
   });
   it('rejects an unknown value with the list of valid ones', () => {
-    expect(() => chooseProvider({ JOURNAL_STACK: 'docker' })).toThrow('JOURNAL_STACK="docker" is not a stack provider; valid values: embedded, containers, external');
+    expect(() => chooseProvider({ JOURNAL_STACK: 'docker' })).toThrow(
+      'JOURNAL_STACK="docker" is not a stack provider; valid values: embedded, containers, external',
+    );
   });
   it('reads the seed or falls back to the documented default', () => {
     expect(testSeed({})).toBe(DEFAULT_SEED);

@@ -19,5 +19,9 @@ export const expectedErrors = {
     message: expect.any(String),
     details: expect.arrayContaining(paths.map((path) => expect.objectContaining({ path, message: expect.any(String) }))),
   }),
-  databaseUnavailable: (): ErrorEnvelope => ({ error: 'database_unavailable', message: 'The database is unavailable; nothing was written. Retry later.', details: [] }),
+  databaseUnavailable: (): ErrorEnvelope => ({
+    error: 'database_unavailable',
+    message: 'The database is unavailable; nothing was written. Retry later.',
+    details: [],
+  }),
 };

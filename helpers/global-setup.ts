@@ -89,7 +89,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const infra = await startContainersInfrastructure(runId);
     await migrateTemplate(infra.adminUrl, infra.createDatabase);
     // The image holds its own bundle of the same sources (Dockerfile: npm run build); none is needed here.
-    project.provide('stack', { provider, seed, adminUrl: infra.adminUrl, templateDb: TEMPLATE_DB, backendImage: infra.backendImage, runId });
+    project.provide('stack', {
+      provider,
+      seed,
+      adminUrl: infra.adminUrl,
+      templateDb: TEMPLATE_DB,
+      backendImage: infra.backendImage,
+      runId,
+    });
     return () => infra.stop();
   }
 

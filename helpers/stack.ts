@@ -100,10 +100,21 @@ function backendEnv(databaseUrl: string, ollamaUrl: string, extra: Record<string
 
 export function useStack(opts: StackOptions = {}): TestStack {
   const info = inject('stack');
-  const state: Partial<{ apiUrl: string; api: ApiClient; handle: DbHandle; databaseUrl: string; ollama: OllamaStub; backend: RunningBackend; postgres: EmbeddedPostgresServer; dataDir: string; extra: RunningBackend[] }> = { extra: [] };
+  const state: Partial<{
+    apiUrl: string;
+    api: ApiClient;
+    handle: DbHandle;
+    databaseUrl: string;
+    ollama: OllamaStub;
+    backend: RunningBackend;
+    postgres: EmbeddedPostgresServer;
+    dataDir: string;
+    extra: RunningBackend[];
+  }> = { extra: [] };
   const need = <K extends keyof typeof state>(k: K): NonNullable<(typeof state)[K]> => {
     const v = state[k];
-    if (v === undefined) throw new Error(`stack.${String(k)} is not available under the ${info.provider} provider (or beforeAll has not run)`);
+    if (v === undefined)
+      throw new Error(`stack.${String(k)} is not available under the ${info.provider} provider (or beforeAll has not run)`);
     return v as NonNullable<(typeof state)[K]>;
   };
 
@@ -159,11 +170,16 @@ export function useStack(opts: StackOptions = {}): TestStack {
   });
 
   const reasons: Record<Capability, () => string | null> = {
-    restart: () => (info.provider !== 'external' || info.restartCommand ? null : 'restart needs JOURNAL_RESTART_COMMAND under the external provider'),
-    database: () => (info.provider !== 'external' || info.databaseUrl ? null : 'row-level checks need JOURNAL_DATABASE_URL under the external provider'),
+    restart: () =>
+      info.provider !== 'external' || info.restartCommand ? null : 'restart needs JOURNAL_RESTART_COMMAND under the external provider',
+    database: () =>
+      info.provider !== 'external' || info.databaseUrl ? null : 'row-level checks need JOURNAL_DATABASE_URL under the external provider',
     ollama: () => (info.provider !== 'external' ? null : 'the external deployment talks to its own model; faults cannot be injected'),
     // The private server is embedded under both local providers; a containerised backend reaches it over loopback.
-    'postgres-control': () => (info.provider !== 'external' && opts.privatePostgres ? null : 'stopping PostgreSQL needs a local provider and a private server (useStack({ privatePostgres: true }))'),
+    'postgres-control': () =>
+      info.provider !== 'external' && opts.privatePostgres
+        ? null
+        : 'stopping PostgreSQL needs a local provider and a private server (useStack({ privatePostgres: true }))',
     'second-backend': () => (info.provider !== 'external' ? null : 'a second backend process needs a local stack'),
   };
 
@@ -195,7 +211,10 @@ export function useStack(opts: StackOptions = {}): TestStack {
     async restart(mode) {
       if (info.provider === 'external') {
         await execAsync(info.restartCommand!, { timeout: 120_000 });
-        await waitFor(async () => (await fetch(`${info.apiUrl}/health`).catch(() => null))?.ok ?? false, { timeoutMs: 60_000, what: 'external backend health after restart' });
+        await waitFor(async () => (await fetch(`${info.apiUrl}/health`).catch(() => null))?.ok ?? false, {
+          timeoutMs: 60_000,
+          what: 'external backend health after restart',
+        });
         return;
       }
       await need('backend').restart(mode);

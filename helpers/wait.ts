@@ -1,5 +1,8 @@
 /** Polls until `check` is truthy: readiness is observed, never assumed after a sleep. */
-export async function waitFor<T>(check: () => Promise<T | false | null | undefined> | T | false | null | undefined, opts: { timeoutMs?: number; intervalMs?: number; what: string }): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | false | null | undefined> | T | false | null | undefined,
+  opts: { timeoutMs?: number; intervalMs?: number; what: string },
+): Promise<T> {
   const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
   let last: unknown;
   for (;;) {

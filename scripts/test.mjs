@@ -28,10 +28,12 @@ function run(cmd, args, capture) {
 }
 
 const started = performance.now();
-const typecheck = run(bin('tsc'), ['--noEmit', '--incremental', '--tsBuildInfoFile', path.join(cacheDir, 'tsbuildinfo')], true).then((r) => ({
-  ...r,
-  ms: Math.round(performance.now() - started),
-}));
+const typecheck = run(bin('tsc'), ['--noEmit', '--incremental', '--tsBuildInfoFile', path.join(cacheDir, 'tsbuildinfo')], true).then(
+  (r) => ({
+    ...r,
+    ms: Math.round(performance.now() - started),
+  }),
+);
 const tests = await run(bin('vitest'), ['run', ...process.argv.slice(2)], false);
 const tsc = await typecheck;
 if (tsc.code === 0) console.log(`typecheck (tsc --noEmit): passed in ${tsc.ms} ms`);

@@ -30,7 +30,9 @@ describe('CircuitBreaker (mutation-driven)', () => {
 
   it('rejects a bad threshold with the value in the message', () => {
     expect(() => new CircuitBreaker({ failureThreshold: 0, cooldownMs: 1 })).toThrow('failureThreshold must be a positive integer, got 0');
-    expect(() => new CircuitBreaker({ failureThreshold: 1.5, cooldownMs: 1 })).toThrow('failureThreshold must be a positive integer, got 1.5');
+    expect(() => new CircuitBreaker({ failureThreshold: 1.5, cooldownMs: 1 })).toThrow(
+      'failureThreshold must be a positive integer, got 1.5',
+    );
   });
 
   it('lets the next trial through after a failed trial and its cooldown (the trial slot is released)', async () => {
@@ -69,10 +71,12 @@ describe('CircuitBreaker (mutation-driven)', () => {
     await expect(early).resolves.toBe('early');
     await expect(breaker.run(boom)).rejects.toThrow('down'); // threshold 1: open again at t=100
     t = 200;
-    const err = await breaker.run(() => Promise.resolve('x')).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const err = await breaker
+      .run(() => Promise.resolve('x'))
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     // The old trial is still in flight, so a half-open breaker must refuse a second one.
     expect(err).toBeInstanceOf(BreakerOpenError);
     trial.resolve('trial');

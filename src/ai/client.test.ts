@@ -60,7 +60,13 @@ describe('createOllamaClient over plain HTTP (fetch not replaced)', () => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        seen.push({ method: req.method, url: req.url, body: Buffer.concat(chunks).toString('utf8'), contentType: req.headers['content-type'], remotePort: req.socket.remotePort });
+        seen.push({
+          method: req.method,
+          url: req.url,
+          body: Buffer.concat(chunks).toString('utf8'),
+          contentType: req.headers['content-type'],
+          remotePort: req.socket.remotePort,
+        });
         handler(req, res);
       });
     });
@@ -115,7 +121,10 @@ describe('createOllamaClient over plain HTTP (fetch not replaced)', () => {
       res.writeHead(404, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ error: 'model "m" not found' }));
     });
-    await expect(createOllamaClient(host, 5_000).chat({ model: 'm', messages: [] })).rejects.toMatchObject({ status_code: 404, message: 'model "m" not found' });
+    await expect(createOllamaClient(host, 5_000).chat({ model: 'm', messages: [] })).rejects.toMatchObject({
+      status_code: 404,
+      message: 'model "m" not found',
+    });
   });
 
   it('aborts a call that outlives the timeout with a TimeoutError, also while the body arrives', async () => {
@@ -168,7 +177,10 @@ describe('createOllamaClient over plain HTTP (fetch not replaced)', () => {
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '100' });
       res.write('{"model":', () => res.socket?.destroy());
     });
-    await expect(createOllamaClient(host, 5_000).chat({ model: 'm', messages: [] })).rejects.toMatchObject({ code: 'ECONNRESET', message: 'aborted' });
+    await expect(createOllamaClient(host, 5_000).chat({ model: 'm', messages: [] })).rejects.toMatchObject({
+      code: 'ECONNRESET',
+      message: 'aborted',
+    });
   });
 
   it('answers as fetch does: status, status text, every header, and no body for HEAD', async () => {
@@ -210,7 +222,9 @@ describe('createOllamaClient over plain HTTP (fetch not replaced)', () => {
     });
     const ours = fetchOf(createOllamaClient(host, 5_000));
     await expect((await ours(new URL(`${host}/url`))).json()).resolves.toEqual({ ok: true });
-    await expect((await ours(`${host}/form`, { method: 'POST', body: new URLSearchParams({ a: '1', b: '2' }) })).json()).resolves.toEqual({ ok: true });
+    await expect((await ours(`${host}/form`, { method: 'POST', body: new URLSearchParams({ a: '1', b: '2' }) })).json()).resolves.toEqual({
+      ok: true,
+    });
     expect(seen).toMatchObject([
       { method: 'GET', url: '/url' },
       { method: 'POST', url: '/form', body: 'a=1&b=2', contentType: 'application/x-www-form-urlencoded;charset=UTF-8' },

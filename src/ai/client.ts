@@ -21,7 +21,12 @@ export function createOllamaClient(host: string, timeoutMs: number): Ollama {
     const deadline = AbortSignal.timeout(timeoutMs);
     const signal = init.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
     const current = globalThis.fetch;
-    if (current === builtinFetch && typeof input === 'string' && input.startsWith('http://') && (init.body === undefined || typeof init.body === 'string')) {
+    if (
+      current === builtinFetch &&
+      typeof input === 'string' &&
+      input.startsWith('http://') &&
+      (init.body === undefined || typeof init.body === 'string')
+    ) {
       return httpFetch(input, init, signal);
     }
     return current(input, { ...init, signal });

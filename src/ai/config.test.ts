@@ -46,7 +46,10 @@ describe('aiConfigFromEnv', () => {
   });
 
   it('treats empty variables as unset', () => {
-    expect(aiConfigFromEnv({ OLLAMA_HOST: '', OLLAMA_TIMEOUT_MS: ' ' })).toMatchObject({ host: 'http://127.0.0.1:11434', timeoutMs: 20_000 });
+    expect(aiConfigFromEnv({ OLLAMA_HOST: '', OLLAMA_TIMEOUT_MS: ' ' })).toMatchObject({
+      host: 'http://127.0.0.1:11434',
+      timeoutMs: 20_000,
+    });
   });
 
   it.each([

@@ -41,7 +41,11 @@ describe('toAiError (mutation-driven)', () => {
     expect(toAiError(null, 1000)).toMatchObject({ kind: 'network', message: 'network: null' });
     expect(toAiError(undefined, 1000)).toMatchObject({ kind: 'network' });
     expect(toAiError(Object.assign(new Error('odd'), { status_code: '500' }), 1000)).toMatchObject({ kind: 'network', status: undefined });
-    expect(toAiError(Object.assign(new Error('busy'), { status_code: 503 }), 1000)).toMatchObject({ kind: 'http', status: 503, message: 'http: HTTP 503: busy' });
+    expect(toAiError(Object.assign(new Error('busy'), { status_code: 503 }), 1000)).toMatchObject({
+      kind: 'http',
+      status: 503,
+      message: 'http: HTTP 503: busy',
+    });
   });
 });
 

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  useOllamaMswServer,
-  malformedJson,
-  recordTraffic,
-  serverError,
-  stubAiConfig,
-} from '../../fixtures/ollama/index.js';
+import { useOllamaMswServer, malformedJson, recordTraffic, serverError, stubAiConfig } from '../../fixtures/ollama/index.js';
 import { createAiGateway, type ReplyInput } from './gateway.js';
 
 const server = useOllamaMswServer();

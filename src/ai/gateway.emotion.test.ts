@@ -35,7 +35,9 @@ describe('analyzeEmotion', () => {
     const text = englishText(5000);
     const chunks = chunkText(text);
     const traffic = recordTraffic(server);
-    const analysis = await createAiGateway(stubAiConfig({ emotionModel: 'emotion-model' }), { now: () => Date.UTC(2025, 5, 1) }).analyzeEmotion(text);
+    const analysis = await createAiGateway(stubAiConfig({ emotionModel: 'emotion-model' }), {
+      now: () => Date.UTC(2025, 5, 1),
+    }).analyzeEmotion(text);
     traffic.stop();
     const calls = await traffic.calls();
 

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  useOllamaMswServer,
-  malformedJson,
-  recordTraffic,
-  serverError,
-  stubAiConfig,
-  timeout,
-} from '../../fixtures/ollama/index.js';
+import { useOllamaMswServer, malformedJson, recordTraffic, serverError, stubAiConfig, timeout } from '../../fixtures/ollama/index.js';
 import { AiError } from './errors.js';
 import { createAiGateway } from './gateway.js';
 import { toFormat } from './schemas.js';
@@ -114,7 +107,14 @@ describe('probe', () => {
     server.use(...timeout({ path: 'tags' }));
     const gateway = createAiGateway(stubAiConfig({ probeTimeoutMs: 30, timeoutMs: 5_000 }));
     const probe = await gateway.probe();
-    const reply = await gateway.reply({ message: 'hello', history: [], language: 'en', sessionType: 'free_chat', style: 'empathetic', mode: 'supportive_listening' });
+    const reply = await gateway.reply({
+      message: 'hello',
+      history: [],
+      language: 'en',
+      sessionType: 'free_chat',
+      style: 'empathetic',
+      mode: 'supportive_listening',
+    });
 
     expect(probe).toMatchObject({ available: false, error: 'timeout: no answer within 30 ms' });
     expect(reply.fallback).toBe(false);

@@ -12,8 +12,23 @@ describe('gateway (mutation-driven)', () => {
   it('a fallback reply claims nothing the model did not say: no follow-ups, crisis indicators or topics', async () => {
     server.use(...serverError({ path: 'chat' }));
     const gateway = createAiGateway(stubAiConfig({ breaker: { failureThreshold: 100, cooldownMs: 0 } }));
-    const reply = await gateway.reply({ message: 'I had a long day.', history: [], language: 'en', sessionType: 'free_chat', style: 'empathetic', mode: 'supportive_listening' });
-    expect(reply).toMatchObject({ fallback: true, techniques: [], follow_ups: [], crisis_indicators: [], next_topics: [], confidence: 0, support_level: 'moderate' });
+    const reply = await gateway.reply({
+      message: 'I had a long day.',
+      history: [],
+      language: 'en',
+      sessionType: 'free_chat',
+      style: 'empathetic',
+      mode: 'supportive_listening',
+    });
+    expect(reply).toMatchObject({
+      fallback: true,
+      techniques: [],
+      follow_ups: [],
+      crisis_indicators: [],
+      next_topics: [],
+      confidence: 0,
+      support_level: 'moderate',
+    });
   });
 
   it('sends the emotion prompt as the system message of every chunk', async () => {
@@ -34,7 +49,14 @@ describe('gateway (mutation-driven)', () => {
     const analysis = await createAiGateway(stubAiConfig()).analyzeEmotion(' \n\t ');
     traffic.stop();
     expect(traffic.count()).toBe(0);
-    expect(analysis).toMatchObject({ primary_emotion: 'neutral', confidence: 1, sentiment_polarity: 0, model: LEXICON_MODEL, fallback: false, chunks: 0 });
+    expect(analysis).toMatchObject({
+      primary_emotion: 'neutral',
+      confidence: 1,
+      sentiment_polarity: 0,
+      model: LEXICON_MODEL,
+      fallback: false,
+      chunks: 0,
+    });
     expect(analysis.secondary_emotions).toHaveLength(3);
   });
 

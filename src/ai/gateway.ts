@@ -100,9 +100,7 @@ export function createAiGateway(config: AiConfig, deps: { now?: () => number } =
   ): Promise<T> {
     let content: string;
     try {
-      const response = await breaker.run(() =>
-        client.chat({ model, messages, format, stream: false, options: { temperature } }),
-      );
+      const response = await breaker.run(() => client.chat({ model, messages, format, stream: false, options: { temperature } }));
       content = response.message.content;
     } catch (err) {
       throw toAiError(err, config.timeoutMs);

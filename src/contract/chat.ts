@@ -11,7 +11,11 @@ export const ContextMetadata = z.looseObject({
 export const ChatMessageBody = z.object({
   user_id: Uuid,
   session_id: Uuid.optional(),
-  message: z.string().min(1).max(2000).refine((s) => s.trim().length > 0, { message: 'must not be blank' }),
+  message: z
+    .string()
+    .min(1)
+    .max(2000)
+    .refine((s) => s.trim().length > 0, { message: 'must not be blank' }),
   conversation_mode: ConversationMode.default('supportive_listening'),
   preferred_style: ResponseStyle.default('empathetic'),
   session_type: SessionType.optional(),
@@ -105,8 +109,7 @@ export const EndConversationResponse = z.object({
   ended_at: Timestamp,
 });
 
-const Described = <T extends z.ZodType>(value: T) =>
-  z.object({ value, name: z.string(), description: z.string() });
+const Described = <T extends z.ZodType>(value: T) => z.object({ value, name: z.string(), description: z.string() });
 export const ModesResponse = z.object({ modes: z.array(Described(ConversationMode)) });
 export const StylesResponse = z.object({ styles: z.array(Described(ResponseStyle)) });
 

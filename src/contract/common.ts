@@ -40,12 +40,7 @@ export const UserIdQuery = z.object({ user_id: Uuid });
 export const IdParams = z.object({ id: Uuid });
 
 export function intQuery(min: number, max: number, fallback: number) {
-  return z.coerce
-    .number({ message: 'must be an integer' })
-    .int({ message: 'must be an integer' })
-    .min(min)
-    .max(max)
-    .default(fallback);
+  return z.coerce.number({ message: 'must be an integer' }).int({ message: 'must be an integer' }).min(min).max(max).default(fallback);
 }
 
 export const Metadata = z.record(z.string(), z.unknown());

@@ -50,7 +50,11 @@ export const SessionMessagesQuery = z.object({ user_id: Uuid, limit: intQuery(1,
 export const SessionMessageList = z.array(SessionMessage);
 export const PostSessionMessageBody = z.object({
   user_id: Uuid,
-  content: z.string().min(1).max(2000).refine((s) => s.trim().length > 0, { message: 'must not be blank' }),
+  content: z
+    .string()
+    .min(1)
+    .max(2000)
+    .refine((s) => s.trim().length > 0, { message: 'must not be blank' }),
   role: MessageRole.default('user'),
 });
 export const PostSessionMessageResponse = z.object({

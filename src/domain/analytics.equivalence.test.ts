@@ -219,8 +219,16 @@ const arbitrarySentiment = fc.oneof(
 // offset change. Fractions, not instants, because the window is only known once `now` is drawn.
 const arbitraryPlacement = fc.oneof(
   fc.record({ kind: fc.constant('anywhere' as const), at: fc.double({ min: -0.05, max: 1.05, noNaN: true }), shift: fc.constant(0) }),
-  fc.record({ kind: fc.constant('midnight' as const), at: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), shift: fc.integer({ min: -3 * HOUR, max: 3 * HOUR }) }),
-  fc.record({ kind: fc.constant('change' as const), at: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), shift: fc.integer({ min: -3 * HOUR, max: 3 * HOUR }) }),
+  fc.record({
+    kind: fc.constant('midnight' as const),
+    at: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+    shift: fc.integer({ min: -3 * HOUR, max: 3 * HOUR }),
+  }),
+  fc.record({
+    kind: fc.constant('change' as const),
+    at: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+    shift: fc.integer({ min: -3 * HOUR, max: 3 * HOUR }),
+  }),
 );
 
 const arbitraryEntry = fc.record({
@@ -273,20 +281,32 @@ function expectSameAnalytics(entries: AnalyticsEntry[], opts: WindowOptions, cha
 describe('analytics against the reference implementation (one Intl call per entry)', () => {
   it('is identical for random entries around local midnights and offset changes, in unusual zones', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...INTERESTING_ZONES), arbitraryNow, arbitraryDays, fc.array(arbitraryEntry, { maxLength: 80 }), (tz, nowMs, days, raw) => {
-        const opts = { now: new Date(nowMs), days, tz };
-        expectSameAnalytics(entriesFor(raw, opts), opts);
-      }),
+      fc.property(
+        fc.constantFrom(...INTERESTING_ZONES),
+        arbitraryNow,
+        arbitraryDays,
+        fc.array(arbitraryEntry, { maxLength: 80 }),
+        (tz, nowMs, days, raw) => {
+          const opts = { now: new Date(nowMs), days, tz };
+          expectSameAnalytics(entriesFor(raw, opts), opts);
+        },
+      ),
       { seed: 4_242, numRuns: 120 },
     );
   });
 
   it('is identical in any zone', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...ALL_ZONES), arbitraryNow, arbitraryDays, fc.array(arbitraryEntry, { maxLength: 30 }), (tz, nowMs, days, raw) => {
-        const opts = { now: new Date(nowMs), days, tz };
-        expectSameAnalytics(entriesFor(raw, opts), opts);
-      }),
+      fc.property(
+        fc.constantFrom(...ALL_ZONES),
+        arbitraryNow,
+        arbitraryDays,
+        fc.array(arbitraryEntry, { maxLength: 30 }),
+        (tz, nowMs, days, raw) => {
+          const opts = { now: new Date(nowMs), days, tz };
+          expectSameAnalytics(entriesFor(raw, opts), opts);
+        },
+      ),
       { seed: 19_941_231, numRuns: 80 },
     );
   });
@@ -296,13 +316,16 @@ describe('analytics against the reference implementation (one Intl call per entr
     const now = new Date('2026-06-15T12:00:00Z');
     let seed = 7;
     const next = () => (seed = (seed * 48_271) % 2_147_483_647) / 2_147_483_647;
-    const entries = Array.from({ length: 10_000 }, (_, i): AnalyticsEntry => ({
-      created_at: new Date(now.getTime() - Math.floor(next() * 370 * DAY) + (i % 7 === 0 ? 0 : 1)),
-      mood: i % 11 === 0 ? null : (MOOD_TYPES[Math.floor(next() * MOOD_TYPES.length)] as MoodType),
-      sentiment: i % 13 === 0 ? null : next() * 2 - 1,
-      word_count: Math.floor(next() * 2000),
-      reading_time_minutes: 1 + Math.floor(next() * 10),
-    }));
+    const entries = Array.from(
+      { length: 10_000 },
+      (_, i): AnalyticsEntry => ({
+        created_at: new Date(now.getTime() - Math.floor(next() * 370 * DAY) + (i % 7 === 0 ? 0 : 1)),
+        mood: i % 11 === 0 ? null : (MOOD_TYPES[Math.floor(next() * MOOD_TYPES.length)] as MoodType),
+        sentiment: i % 13 === 0 ? null : next() * 2 - 1,
+        word_count: Math.floor(next() * 2000),
+        reading_time_minutes: 1 + Math.floor(next() * 10),
+      }),
+    );
     expectSameAnalytics(entries, { now, days: 365, tz });
     expectSameAnalytics(entries, { now, days: 30, tz });
   });
@@ -310,13 +333,15 @@ describe('analytics against the reference implementation (one Intl call per entr
   it('sums sentiments in entry order, on which the fourth decimal of a mean can depend', () => {
     // Summed forwards the mean is -0.028950000000000004 and rounds to -0.029; summed backwards it rounds to -0.0289.
     const opts = { now: new Date('2026-06-15T12:00:00Z'), days: 7, tz: 'Europe/Berlin' };
-    const entries = [-0.71611, 0.71433, -0.08507].map((sentiment, i): AnalyticsEntry => ({
-      created_at: new Date(Date.UTC(2026, 5, 14, 8 + i)),
-      mood: 'neutral',
-      sentiment,
-      word_count: 1,
-      reading_time_minutes: 1,
-    }));
+    const entries = [-0.71611, 0.71433, -0.08507].map(
+      (sentiment, i): AnalyticsEntry => ({
+        created_at: new Date(Date.UTC(2026, 5, 14, 8 + i)),
+        mood: 'neutral',
+        sentiment,
+        word_count: 1,
+        reading_time_minutes: 1,
+      }),
+    );
     const result = moodAnalytics(entries, { messages: 0, avg_sentiment: null }, opts);
     expect(result.statistics.overall_sentiment).toBe(-0.029);
     expect(result.mood_distribution.neutral.avg_sentiment).toBe(-0.029);
@@ -332,7 +357,14 @@ describe('analytics against the reference implementation (one Intl call per entr
       word_count: 10,
       reading_time_minutes: 1,
     });
-    const entries = ['2010-11-07T02:30:30Z', '2010-11-07T02:31:00Z', '2010-11-07T03:00:00Z', '2010-11-07T03:30:00Z', '2010-11-07T04:00:00Z', '2010-11-06T12:00:00Z'].map((t) => at(t));
+    const entries = [
+      '2010-11-07T02:30:30Z',
+      '2010-11-07T02:31:00Z',
+      '2010-11-07T03:00:00Z',
+      '2010-11-07T03:30:00Z',
+      '2010-11-07T04:00:00Z',
+      '2010-11-06T12:00:00Z',
+    ].map((t) => at(t));
     for (const now of ['2010-11-07T02:45:00Z', '2010-11-07T03:15:00Z', '2010-11-08T15:00:00Z', '2010-11-09T15:00:00Z']) {
       for (const days of [1, 2, 3]) expectSameAnalytics(entries, { now: new Date(now), days, tz: 'America/St_Johns' });
     }

@@ -45,7 +45,11 @@ describe('analytics windows across a backward jump over midnight (mutation-drive
 describe('analytics values (mutation-driven)', () => {
   it('ignores a non-finite sentiment instead of letting it poison the mean', () => {
     const opts = { now: new Date('2025-06-10T12:00:00Z'), days: 7, tz: 'UTC' };
-    const m = moodAnalytics([entry('2025-06-09T10:00:00Z', 0.5), entry('2025-06-09T11:00:00Z', Number.NaN)], { messages: 0, avg_sentiment: null }, opts);
+    const m = moodAnalytics(
+      [entry('2025-06-09T10:00:00Z', 0.5), entry('2025-06-09T11:00:00Z', Number.NaN)],
+      { messages: 0, avg_sentiment: null },
+      opts,
+    );
     expect(m.statistics.overall_sentiment).toBe(0.5);
   });
 

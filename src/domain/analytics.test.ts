@@ -160,7 +160,11 @@ describe('moodAnalytics shape and zero-filling', () => {
 
   it('computes word statistics and consistency', () => {
     const result = moodAnalytics(
-      [entry('2026-06-14T08:00:00Z', 'neutral', 0, 10), entry('2026-06-14T09:00:00Z', 'neutral', 0, 11), entry('2026-06-15T09:00:00Z', 'neutral', 0, 11)],
+      [
+        entry('2026-06-14T08:00:00Z', 'neutral', 0, 10),
+        entry('2026-06-14T09:00:00Z', 'neutral', 0, 11),
+        entry('2026-06-15T09:00:00Z', 'neutral', 0, 11),
+      ],
       NO_CHAT,
       UTC7,
     );
@@ -231,7 +235,13 @@ describe('moodAnalytics daily trends', () => {
       opts,
     );
     expect(result.daily_trends.map((t) => t.date)).toEqual([
-      '2026-03-26', '2026-03-27', '2026-03-28', '2026-03-29', '2026-03-30', '2026-03-31', '2026-04-01',
+      '2026-03-26',
+      '2026-03-27',
+      '2026-03-28',
+      '2026-03-29',
+      '2026-03-30',
+      '2026-03-31',
+      '2026-04-01',
     ]);
     expect(trend(result, '2026-03-28')?.entry_count).toBe(0);
     expect(trend(result, '2026-03-29')?.entry_count).toBe(2);
@@ -361,7 +371,10 @@ describe('writingAnalytics', () => {
   });
 
   it('has no current streak when the last entry was two days ago', () => {
-    const result = writingAnalytics(['2026-06-11', '2026-06-12', '2026-06-13'].map((d) => entry(`${d}T12:00:00Z`)), UTC7);
+    const result = writingAnalytics(
+      ['2026-06-11', '2026-06-12', '2026-06-13'].map((d) => entry(`${d}T12:00:00Z`)),
+      UTC7,
+    );
     expect(result.streak_info).toMatchObject({ current_streak: 0, longest_streak: 3, last_entry_date: '2026-06-13' });
   });
 
@@ -398,9 +411,7 @@ describe('analytics invariants over random inputs', () => {
         fc.integer({ min: 0, max: 400 * 86_400_000 }),
         (raw, tz, days, nowShift) => {
           const now = new Date(Date.UTC(2025, 9, 1) + nowShift);
-          const entries = raw.map((r) =>
-            entry(new Date(now.getTime() + r.offsetMinutes * 60_000), r.mood, r.sentiment, r.words),
-          );
+          const entries = raw.map((r) => entry(new Date(now.getTime() + r.offsetMinutes * 60_000), r.mood, r.sentiment, r.words));
           const opts = { now, days, tz };
           const writing = writingAnalytics(entries, opts);
           const mood = moodAnalytics(entries, NO_CHAT, opts);

@@ -178,7 +178,10 @@ describe('calendarWindow', () => {
   });
 
   it('lists the same dates as stepping addDays from the first, across leap days and early years', () => {
-    for (const [now, days] of [['2029-03-01T12:00:00Z', 400], ['0100-01-10T12:00:00Z', 30]] as const) {
+    for (const [now, days] of [
+      ['2029-03-01T12:00:00Z', 400],
+      ['0100-01-10T12:00:00Z', 30],
+    ] as const) {
       const w = calendarWindow(new Date(now), days, 'UTC');
       expect(w.dates).toEqual(Array.from({ length: days }, (_, i) => addDays(w.from, i)));
     }

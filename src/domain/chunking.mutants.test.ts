@@ -50,7 +50,11 @@ describe('chunkText (mutation-driven)', () => {
     expectValidChunks(pairs, chunks, 2);
     const text = `x${'😀'.repeat(4)}`;
     expectValidChunks(text, chunkText(text, { size: 4, overlap: 1 }), 4);
-    expect(chunkText(text, { size: 4, overlap: 1 }).slice(1).every((c) => !LONE_SURROGATE.test(c.text))).toBe(true);
+    expect(
+      chunkText(text, { size: 4, overlap: 1 })
+        .slice(1)
+        .every((c) => !LONE_SURROGATE.test(c.text)),
+    ).toBe(true);
   });
 
   it('steps an overlapping start back onto the high half of a pair', () => {
@@ -67,7 +71,17 @@ describe('chunkText (mutation-driven)', () => {
   it('treats a lone surrogate (legal in JSON) like any other character: only real pairs move a cut', () => {
     const bounds = (t: string, size: number, overlap: number) => chunkText(t, { size, overlap }).map((c) => [c.start, c.end]);
     // A high surrogate before U+E000..U+FFFF (just past the low-surrogate range) is no pair either.
-    for (const odd of ['\uD800', '\uDBFF', '\uDC00', '\uDFFF', '\uDC00\uDC00', '\uD800\uD800', '\uDC00\uD800', '\uD800\uE000', '\uDBFF\uFFFD']) {
+    for (const odd of [
+      '\uD800',
+      '\uDBFF',
+      '\uDC00',
+      '\uDFFF',
+      '\uDC00\uDC00',
+      '\uD800\uD800',
+      '\uDC00\uD800',
+      '\uD800\uE000',
+      '\uDBFF\uFFFD',
+    ]) {
       for (const at of [5, 6, 8, 9, 10]) {
         const lonely = `${'a'.repeat(at)}${odd}${'b'.repeat(20 - at)}`;
         const plain = `${'a'.repeat(at)}${'x'.repeat(odd.length)}${'b'.repeat(20 - at)}`;
@@ -78,16 +92,21 @@ describe('chunkText (mutation-driven)', () => {
 
   it('keeps every chunk well-formed for any text with astral characters (size >= 2)', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'grapheme', maxLength: 60 }), fc.integer({ min: 2, max: 12 }), fc.integer({ min: 0, max: 11 }), (text, size, rawOverlap) => {
-        const overlap = rawOverlap % size;
-        const chunks = chunkText(text, { size, overlap });
-        expectValidChunks(text, chunks, size);
-        // Cuts never split a pair; a start may, but only when stepping back would not make progress.
-        for (const c of chunks) {
-          const body = /^[\uDC00-\uDFFF]/.test(c.text) ? c.text.slice(1) : c.text;
-          expect(body).not.toMatch(LONE_SURROGATE);
-        }
-      }),
+      fc.property(
+        fc.string({ unit: 'grapheme', maxLength: 60 }),
+        fc.integer({ min: 2, max: 12 }),
+        fc.integer({ min: 0, max: 11 }),
+        (text, size, rawOverlap) => {
+          const overlap = rawOverlap % size;
+          const chunks = chunkText(text, { size, overlap });
+          expectValidChunks(text, chunks, size);
+          // Cuts never split a pair; a start may, but only when stepping back would not make progress.
+          for (const c of chunks) {
+            const body = /^[\uDC00-\uDFFF]/.test(c.text) ? c.text.slice(1) : c.text;
+            expect(body).not.toMatch(LONE_SURROGATE);
+          }
+        },
+      ),
       { seed: 7, numRuns: 300 },
     );
   });

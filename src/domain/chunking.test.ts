@@ -193,10 +193,12 @@ describe('chunkText sentence-aware cuts', () => {
 
 describe('weightedMean', () => {
   it('weights each value by its weight', () => {
-    expect(weightedMean([
-      { weight: 4, value: 1 },
-      { weight: 1, value: 0 },
-    ])).toBeCloseTo(0.8, 12);
+    expect(
+      weightedMean([
+        { weight: 4, value: 1 },
+        { weight: 1, value: 0 },
+      ]),
+    ).toBeCloseTo(0.8, 12);
   });
 
   it('is 0 without any weight', () => {

@@ -118,10 +118,7 @@ export function aggregateEmotions(parts: { length: number; score: EmotionScore }
   const ranked = [...labels]
     .map((emotion) => ({
       emotion,
-      score: round(
-        clamp(weightedMean(parts.map((p) => ({ weight: weight(p), value: p.score.emotions[emotion] ?? 0 }))), 0, 1),
-        4,
-      ),
+      score: round(clamp(weightedMean(parts.map((p) => ({ weight: weight(p), value: p.score.emotions[emotion] ?? 0 }))), 0, 1), 4),
     }))
     .sort(byScoreThenName);
   const polarity = round(clamp(weightedMean(parts.map((p) => ({ weight: weight(p), value: p.score.polarity }))), -1, 1), 4);

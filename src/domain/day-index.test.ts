@@ -74,7 +74,9 @@ describe('utcOffset', () => {
     const prototype = Intl.DateTimeFormat.prototype as { format: unknown };
     const format = vi.spyOn(prototype, 'format', 'get').mockReturnValue(() => '15.6.2026, 14:05:09');
     try {
-      expect(() => utcOffset(at('2026-06-15T12:05:09Z'), 'Europe/Berlin')).toThrow('unexpected wall clock format for Europe/Berlin: 15.6.2026, 14:05:09');
+      expect(() => utcOffset(at('2026-06-15T12:05:09Z'), 'Europe/Berlin')).toThrow(
+        'unexpected wall clock format for Europe/Berlin: 15.6.2026, 14:05:09',
+      );
     } finally {
       format.mockRestore();
     }

@@ -78,7 +78,11 @@ export function createApi(opts: ApiOptions): Api {
     try {
       res = await doFetch(url(route, input), {
         method: spec.method,
-        headers: { accept: 'application/json', ...(input.body !== undefined ? { 'content-type': 'application/json' } : {}), ...input.headers },
+        headers: {
+          accept: 'application/json',
+          ...(input.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...input.headers,
+        },
         ...(input.body !== undefined ? { body: JSON.stringify(input.body) } : {}),
         signal: AbortSignal.timeout(timeoutMs),
       });
@@ -104,7 +108,13 @@ function interpret<R extends RouteId>(route: R, status: number, text: string): C
   const schema = (spec.success as Record<number, z.ZodType>)[status];
   if (schema) {
     const parsed = schema.safeParse(json);
-    if (!parsed.success) throw new ApiFailure('contract', route, `${where} answered ${status} with a body that breaks the contract: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`, status);
+    if (!parsed.success)
+      throw new ApiFailure(
+        'contract',
+        route,
+        `${where} answered ${status} with a body that breaks the contract: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`,
+        status,
+      );
     return { status, body: parsed.data as SuccessBody<R> };
   }
   const envelope = ErrorEnvelope.safeParse(json);

@@ -23,8 +23,16 @@ export function buildProgram(writeErr: (text: string) => void = (t) => void proc
     .option('--model <name>', 'Ollama model for content generation (default: OLLAMA_CHAT_MODEL or llama3.2)')
     .option('--test-user <uuid>', 'the existing user to write for (required unless --create-user)')
     .option('--create-user', 'create a fresh user and write for it')
-    .option('--journal-entries <n>', `quick mode: journal entries over the last 30 days (default ${DEFAULTS.journalEntries} when no range is given)`, int)
-    .option('--chat-sessions <n>', `quick mode: chat sessions over the last 30 days (default ${DEFAULTS.chatSessions} when no range is given)`, int)
+    .option(
+      '--journal-entries <n>',
+      `quick mode: journal entries over the last 30 days (default ${DEFAULTS.journalEntries} when no range is given)`,
+      int,
+    )
+    .option(
+      '--chat-sessions <n>',
+      `quick mode: chat sessions over the last 30 days (default ${DEFAULTS.chatSessions} when no range is given)`,
+      int,
+    )
     .option('--day', 'items for today only')
     .option('--week', 'the last 7 days')
     .option('--days <n>', 'the last N days', int)

@@ -5,9 +5,24 @@ import { createContentSource, type Generator } from './generate.js';
 import { offlineEntry } from './offline.js';
 import type { PlannedEntry, PlannedSession } from './plan.js';
 
-const entry: PlannedEntry = { kind: 'entry', id: 'entry-0', date: '2025-07-01', at: '2025-07-01T08:00:00.000Z', language: 'de', theme: 'meine Morgenroutine', category: 'daily', topic: 'Alltag' };
+const entry: PlannedEntry = {
+  kind: 'entry',
+  id: 'entry-0',
+  date: '2025-07-01',
+  at: '2025-07-01T08:00:00.000Z',
+  language: 'de',
+  theme: 'meine Morgenroutine',
+  category: 'daily',
+  topic: 'Alltag',
+};
 const session: PlannedSession = {
-  kind: 'session', id: 'session-0', date: '2025-07-01', language: 'en', theme: 'handling stress', sessionType: 'inner_voice', conversationMode: 'mindfulness_coaching',
+  kind: 'session',
+  id: 'session-0',
+  date: '2025-07-01',
+  language: 'en',
+  theme: 'handling stress',
+  sessionType: 'inner_voice',
+  conversationMode: 'mindfulness_coaching',
   turnTimes: ['2025-07-01T08:00:00.000Z', '2025-07-01T08:02:00.000Z', '2025-07-01T08:04:00.000Z'],
 };
 
@@ -25,7 +40,10 @@ function scripted(...steps: (unknown | Error)[]): Generator & { calls: string[] 
   } as Generator & { calls: string[] };
 }
 
-const german = { title: 'Mein Morgen', content: 'Heute bin ich früh aufgestanden und habe mir Zeit für einen Kaffee genommen. Ich war ruhig und das war gut.' };
+const german = {
+  title: 'Mein Morgen',
+  content: 'Heute bin ich früh aufgestanden und habe mir Zeit für einen Kaffee genommen. Ich war ruhig und das war gut.',
+};
 
 describe('content generation', () => {
   it('uses the model answer when it is valid and in the item language', async () => {
@@ -51,7 +69,10 @@ describe('content generation', () => {
   });
 
   it('treats an answer in the wrong language as a failure', async () => {
-    const english = { title: 'My morning', content: 'Today I got up early and I had some time for coffee. It was really good and I felt calm.' };
+    const english = {
+      title: 'My morning',
+      content: 'Today I got up early and I had some time for coffee. It was really good and I felt calm.',
+    };
     const out = await createContentSource({ seed: 1, generator: scripted(english, english) }).entry(entry);
     expect(out.source).toBe('offline');
     expect(detectLanguage(out.value.content)).toBe('de');
@@ -59,10 +80,19 @@ describe('content generation', () => {
   });
 
   it('asks for exactly one message per planned turn', async () => {
-    const turns = ['I feel stressed about work lately.', 'I think it is the deadlines, they pile up.', 'Maybe I could plan my week better.'];
-    const out = await createContentSource({ seed: 1, generator: scripted({ turns: turns.map((message) => ({ message })) }) }).session(session);
+    const turns = [
+      'I feel stressed about work lately.',
+      'I think it is the deadlines, they pile up.',
+      'Maybe I could plan my week better.',
+    ];
+    const out = await createContentSource({ seed: 1, generator: scripted({ turns: turns.map((message) => ({ message })) }) }).session(
+      session,
+    );
     expect(out.value.turns).toEqual(turns);
-    const short = await createContentSource({ seed: 1, generator: scripted({ turns: [{ message: 'only one message here' }] }, { turns: [] }) }).session(session);
+    const short = await createContentSource({
+      seed: 1,
+      generator: scripted({ turns: [{ message: 'only one message here' }] }, { turns: [] }),
+    }).session(session);
     expect(short.source).toBe('offline');
     expect(short.value.turns).toHaveLength(3);
   });

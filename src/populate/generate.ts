@@ -95,7 +95,9 @@ export function createContentSource(opts: { seed: number; model?: string; genera
     session: (item) =>
       viaModel(
         item.language,
-        async () => ({ turns: (await generator!.generate(chatScript(item.turnTimes.length), sessionPrompt(item), genOpts)).turns.map((t) => t.message) }),
+        async () => ({
+          turns: (await generator!.generate(chatScript(item.turnTimes.length), sessionPrompt(item), genOpts)).turns.map((t) => t.message),
+        }),
         (v) => v.turns.join(' '),
         () => offlineSession(seed, item),
       ),

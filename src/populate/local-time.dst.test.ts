@@ -4,7 +4,10 @@ import { localDate } from '../domain/calendar.js';
 
 // The last hour of a spring-forward day once collapsed to 23:59:59, so several planned times shared one instant.
 describe('atLocalTime on days shorter than 24 hours', () => {
-  for (const [tz, date] of [['Europe/Berlin', '2026-03-29'], ['America/Los_Angeles', '2026-03-08']] as const) {
+  for (const [tz, date] of [
+    ['Europe/Berlin', '2026-03-29'],
+    ['America/Los_Angeles', '2026-03-08'],
+  ] as const) {
     it(`${tz} ${date}: every minute of the last hours maps to itself`, () => {
       const seen = new Set<number>();
       for (let s = 20 * 3600; s < 24 * 3600; s += 60) {

@@ -55,7 +55,12 @@ describe('atLocalTime', () => {
   // Hours 0..22 only: on a spring-forward day a wall time in the last local hour (23:xx) currently comes
   // back as 23:59:59 (the first guess lands on the next date); see the helper's report.
   it('round-trips through the wall clock for hours 0..22 of the DST days', () => {
-    for (const [date, tz, gap] of [['2026-03-29', BER, 2], ['2026-10-25', BER, -1], ['2026-03-08', LA, 2], ['2026-11-01', LA, -1]] as const) {
+    for (const [date, tz, gap] of [
+      ['2026-03-29', BER, 2],
+      ['2026-10-25', BER, -1],
+      ['2026-03-08', LA, 2],
+      ['2026-11-01', LA, -1],
+    ] as const) {
       for (let h = 0; h < 23; h++) {
         if (h === gap) continue;
         expect(wallSeconds(atLocalTime(date, h * H + 17 * 60, tz), tz)).toBe(h * H + 17 * 60);

@@ -5,7 +5,13 @@ const CLOCKS = new Map<string, Intl.DateTimeFormat>();
 function clock(tz: string): Intl.DateTimeFormat {
   let f = CLOCKS.get(tz);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US-u-nu-latn', { timeZone: tz, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+    f = new Intl.DateTimeFormat('en-US-u-nu-latn', {
+      timeZone: tz,
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
     CLOCKS.set(tz, f);
   }
   return f;

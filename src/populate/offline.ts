@@ -13,7 +13,10 @@ export interface SessionContent {
 }
 
 // Each bank's sentences are written so the language detector has unambiguous words to vote on.
-const ENTRY_BANK: Record<Language, { titles: readonly string[]; openers: readonly string[]; middles: readonly string[]; closers: readonly string[] }> = {
+const ENTRY_BANK: Record<
+  Language,
+  { titles: readonly string[]; openers: readonly string[]; middles: readonly string[]; closers: readonly string[] }
+> = {
   en: {
     titles: ['Thinking about {theme}', 'A note on {theme}', 'Today and {theme}', 'What I noticed about {theme}'],
     openers: [

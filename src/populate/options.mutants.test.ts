@@ -29,11 +29,31 @@ describe('resolveOptions: defaults', () => {
       dryRun: false,
       minSuccessRate: 100,
     });
-    expect(DEFAULTS).toEqual({ apiBase: 'http://localhost:8000/api/v1', language: 'en', seed: 1, concurrency: 4, minSuccessRate: 100, journalEntries: 15, chatSessions: 8 });
+    expect(DEFAULTS).toEqual({
+      apiBase: 'http://localhost:8000/api/v1',
+      language: 'en',
+      seed: 1,
+      concurrency: 4,
+      minSuccessRate: 100,
+      journalEntries: 15,
+      chatSessions: 8,
+    });
   });
 
   it('passes the optional strings through only when non-empty, and booleans only when true', () => {
-    const r = resolveOptions({ createUser: true, ollamaHost: 'http://o:11434', model: 'm1', report: 'r.json', offline: true, dryRun: true, language: 'de', seed: 0, minSuccessRate: 0, concurrency: 1, apiBase: 'https://h.test' });
+    const r = resolveOptions({
+      createUser: true,
+      ollamaHost: 'http://o:11434',
+      model: 'm1',
+      report: 'r.json',
+      offline: true,
+      dryRun: true,
+      language: 'de',
+      seed: 0,
+      minSuccessRate: 0,
+      concurrency: 1,
+      apiBase: 'https://h.test',
+    });
     expect(r).toEqual({
       apiBase: 'https://h.test',
       ollamaHost: 'http://o:11434',
@@ -126,10 +146,22 @@ describe('resolveOptions: range', () => {
     return [r.mode, r.modeLabel];
   };
   it('each single range flag', () => {
-    expect(mode({ journalEntries: 3 })).toEqual([{ kind: 'quick', entries: 3, sessions: 0 }, 'quick: 3 entries, 0 sessions over the last 30 days']);
-    expect(mode({ chatSessions: 2 })).toEqual([{ kind: 'quick', entries: 0, sessions: 2 }, 'quick: 0 entries, 2 sessions over the last 30 days']);
-    expect(mode({ journalEntries: 0, chatSessions: 0 })).toEqual([{ kind: 'quick', entries: 0, sessions: 0 }, 'quick: 0 entries, 0 sessions over the last 30 days']);
-    expect(mode({ journalEntries: 100_000, chatSessions: 100_000 })).toEqual([{ kind: 'quick', entries: 100_000, sessions: 100_000 }, 'quick: 100000 entries, 100000 sessions over the last 30 days']);
+    expect(mode({ journalEntries: 3 })).toEqual([
+      { kind: 'quick', entries: 3, sessions: 0 },
+      'quick: 3 entries, 0 sessions over the last 30 days',
+    ]);
+    expect(mode({ chatSessions: 2 })).toEqual([
+      { kind: 'quick', entries: 0, sessions: 2 },
+      'quick: 0 entries, 2 sessions over the last 30 days',
+    ]);
+    expect(mode({ journalEntries: 0, chatSessions: 0 })).toEqual([
+      { kind: 'quick', entries: 0, sessions: 0 },
+      'quick: 0 entries, 0 sessions over the last 30 days',
+    ]);
+    expect(mode({ journalEntries: 100_000, chatSessions: 100_000 })).toEqual([
+      { kind: 'quick', entries: 100_000, sessions: 100_000 },
+      'quick: 100000 entries, 100000 sessions over the last 30 days',
+    ]);
     expect(mode({ day: true })).toEqual([{ kind: 'days', days: 1 }, 'today (--day)']);
     expect(mode({ week: true })).toEqual([{ kind: 'days', days: 7 }, 'the last 7 days (--week)']);
     expect(mode({ days: 1 })).toEqual([{ kind: 'days', days: 1 }, 'the last 1 days']);
@@ -137,7 +169,10 @@ describe('resolveOptions: range', () => {
     expect(mode({ year: true })).toEqual([{ kind: 'months', months: 12 }, 'the last year (--year)']);
     expect(mode({ months: 1 })).toEqual([{ kind: 'months', months: 1 }, 'the last 1 months']);
     expect(mode({ months: 120 })).toEqual([{ kind: 'months', months: 120 }, 'the last 120 months']);
-    expect(mode({ day: false, week: false, year: false })).toEqual([{ kind: 'quick', entries: 15, sessions: 8 }, 'quick: 15 entries, 8 sessions over the last 30 days']);
+    expect(mode({ day: false, week: false, year: false })).toEqual([
+      { kind: 'quick', entries: 15, sessions: 8 },
+      'quick: 15 entries, 8 sessions over the last 30 days',
+    ]);
   });
   it('count bounds and messages', () => {
     expect(usage({ ...base, journalEntries: -1 })).toBe('--journal-entries must be an integer from 0 to 100000, got -1');
@@ -152,7 +187,15 @@ describe('resolveOptions: range', () => {
     expect(usage({ ...base, months: Number.NaN })).toBe('--months must be an integer from 1 to 120, got NaN');
   });
   it('every pair of range choices is rejected', () => {
-    const flags: PopulateOptions[] = [{ journalEntries: 1 }, { chatSessions: 1 }, { day: true }, { week: true }, { days: 2 }, { year: true }, { months: 2 }];
+    const flags: PopulateOptions[] = [
+      { journalEntries: 1 },
+      { chatSessions: 1 },
+      { day: true },
+      { week: true },
+      { days: 2 },
+      { year: true },
+      { months: 2 },
+    ];
     for (let i = 0; i < flags.length; i++) {
       for (let j = i + 1; j < flags.length; j++) {
         const o = { ...base, ...flags[i], ...flags[j] };

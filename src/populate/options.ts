@@ -96,7 +96,9 @@ export function resolveOptions(o: PopulateOptions): ResolvedOptions {
   let user: ResolvedOptions['user'];
   if (o.createUser) user = { kind: 'create' };
   else if (o.testUser === undefined || o.testUser === '') {
-    throw new UsageError('--test-user <uuid> is required (the user whose data is written; there is no default user), or pass --create-user');
+    throw new UsageError(
+      '--test-user <uuid> is required (the user whose data is written; there is no default user), or pass --create-user',
+    );
   } else if (!Uuid.safeParse(o.testUser).success) {
     throw new UsageError(`--test-user must be a UUID like 00000000-0000-0000-0000-000000000001, got "${o.testUser}"`);
   } else user = { kind: 'existing', id: o.testUser.toLowerCase() };
@@ -106,7 +108,8 @@ export function resolveOptions(o: PopulateOptions): ResolvedOptions {
   const seed = o.seed ?? DEFAULTS.seed;
   if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${seed}`);
   const minSuccessRate = o.minSuccessRate ?? DEFAULTS.minSuccessRate;
-  if (!Number.isFinite(minSuccessRate) || minSuccessRate < 0 || minSuccessRate > 100) throw new UsageError(`--min-success-rate must be from 0 to 100, got ${minSuccessRate}`);
+  if (!Number.isFinite(minSuccessRate) || minSuccessRate < 0 || minSuccessRate > 100)
+    throw new UsageError(`--min-success-rate must be from 0 to 100, got ${minSuccessRate}`);
   const apiBase = o.apiBase ?? DEFAULTS.apiBase;
   if (!/^https?:\/\/[^/]+/.test(apiBase)) throw new UsageError(`--api-base must be an http(s) URL, got "${apiBase}"`);
   const { mode, label } = resolveMode(o);

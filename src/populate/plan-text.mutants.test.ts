@@ -3,7 +3,13 @@ import type { Plan, PlannedEntry, PlannedSession } from './plan.js';
 import { describePlan } from './plan-text.js';
 import type { TopicSpec } from './themes.js';
 
-const topic = (name: string): TopicSpec => ({ name, description: `${name} things`, language: 'en', category: 'work' as TopicSpec['category'], color: '#123456' });
+const topic = (name: string): TopicSpec => ({
+  name,
+  description: `${name} things`,
+  language: 'en',
+  category: 'work' as TopicSpec['category'],
+  color: '#123456',
+});
 const entry = (id: string, date: string, language: 'en' | 'de', topicName: string, theme: string): PlannedEntry => ({
   kind: 'entry',
   id,
@@ -14,7 +20,14 @@ const entry = (id: string, date: string, language: 'en' | 'de', topicName: strin
   category: 'work' as PlannedEntry['category'],
   topic: topicName,
 });
-const session = (id: string, date: string, language: 'en' | 'de', sessionType: PlannedSession['sessionType'], turns: number, theme: string): PlannedSession => ({
+const session = (
+  id: string,
+  date: string,
+  language: 'en' | 'de',
+  sessionType: PlannedSession['sessionType'],
+  turns: number,
+  theme: string,
+): PlannedSession => ({
   kind: 'session',
   id,
   date,
@@ -79,7 +92,8 @@ describe('describePlan', () => {
   });
 
   it('lists the first 40 items and counts the rest', () => {
-    const items = (n: number) => Array.from({ length: n }, (_, i) => entry(`e-${i}`, `2026-01-${String((i % 28) + 1).padStart(2, '0')}`, 'en', 'Work', `t${i}`));
+    const items = (n: number) =>
+      Array.from({ length: n }, (_, i) => entry(`e-${i}`, `2026-01-${String((i % 28) + 1).padStart(2, '0')}`, 'en', 'Work', `t${i}`));
     const forty = describePlan(plan(items(40)), 'x').split('\n');
     expect(forty).toHaveLength(7 + 40);
     expect(forty.at(-1)).toBe('  2026-01-12T08:00:00.000Z  entry    en  [Work] t39');

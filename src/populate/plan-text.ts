@@ -5,7 +5,12 @@ const LIST_LIMIT = 40;
 function countBy<T>(items: readonly T[], key: (t: T) => string): string {
   const counts = new Map<string, number>();
   for (const i of items) counts.set(key(i), (counts.get(key(i)) ?? 0) + 1);
-  return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+  return (
+    [...counts]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ') || 'none'
+  );
 }
 
 /** The dry-run view: enough to see the distribution without writing anything. */

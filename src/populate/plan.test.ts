@@ -10,7 +10,13 @@ import { CORE_TOPICS } from './themes.js';
 const TZ = 'Europe/Berlin';
 // 21:30 local on a Wednesday in summer time.
 const NOW = new Date('2025-07-16T19:30:00Z');
-const opts = (over: Partial<PlanOptions> = {}): PlanOptions => ({ seed: 42, language: 'en', mode: { kind: 'quick', entries: 15, sessions: 8 }, timeZone: TZ, ...over });
+const opts = (over: Partial<PlanOptions> = {}): PlanOptions => ({
+  seed: 42,
+  language: 'en',
+  mode: { kind: 'quick', entries: 15, sessions: 8 },
+  timeZone: TZ,
+  ...over,
+});
 const year = (seed = 42, language: 'en' | 'de' = 'en') => buildPlan(opts({ seed, language, mode: { kind: 'months', months: 12 } }), NOW);
 const times = (i: PlannedItem) => (i.kind === 'entry' ? [i.at] : i.turnTimes);
 

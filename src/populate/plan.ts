@@ -69,8 +69,16 @@ export interface Plan {
 
 // The original script's shape of a day (REGRESSIONS "the original's distribution").
 export const EMPTY_DAY_RATE = 0.12;
-export const WEEKDAY_COUNTS = [[1, 55], [2, 30], [3, 15]] as const;
-export const WEEKEND_COUNTS = [[1, 45], [2, 35], [3, 20]] as const;
+export const WEEKDAY_COUNTS = [
+  [1, 55],
+  [2, 30],
+  [3, 15],
+] as const;
+export const WEEKEND_COUNTS = [
+  [1, 45],
+  [2, 35],
+  [3, 20],
+] as const;
 export const ENTRY_SHARE = 0.7;
 export const PREFERRED_LANGUAGE_SHARE = 0.7;
 export const QUICK_WINDOW_DAYS = 30;
@@ -187,7 +195,16 @@ function entryItem(ctx: ItemContext, seasonal: boolean): PlannedEntry {
   const theme = pick(random, journalThemes(category, language)).theme;
   const [lo, hi] = dayBounds(ctx);
   const at = new Date(lo + Math.floor(random() * (hi - lo)));
-  return { kind: 'entry', id: ctx.id, date: ctx.date, at: at.toISOString(), language, theme, category, topic: topicFor(category, language).name };
+  return {
+    kind: 'entry',
+    id: ctx.id,
+    date: ctx.date,
+    at: at.toISOString(),
+    language,
+    theme,
+    category,
+    topic: topicFor(category, language).name,
+  };
 }
 
 function sessionItem(ctx: ItemContext): PlannedSession {
@@ -204,7 +221,16 @@ function sessionItem(ctx: ItemContext): PlannedSession {
   const span = (turns - 1) * gap;
   const start = lo + Math.floor(random() * Math.max(1, hi - lo - span));
   const turnTimes = Array.from({ length: turns }, (_, k) => new Date(start + k * gap).toISOString());
-  return { kind: 'session', id: ctx.id, date: ctx.date, language, theme, sessionType, conversationMode: MODE_FOR_TYPE[sessionType], turnTimes };
+  return {
+    kind: 'session',
+    id: ctx.id,
+    date: ctx.date,
+    language,
+    theme,
+    sessionType,
+    conversationMode: MODE_FOR_TYPE[sessionType],
+    turnTimes,
+  };
 }
 
 /**

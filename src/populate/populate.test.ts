@@ -59,7 +59,9 @@ describe('exit codes', () => {
     const { exitCode, report } = await runFake({ journalEntries: 1, chatSessions: 2, report: file }, fake);
     expect(exitCode).toBe(1);
     expect(report.sessions).toMatchObject({ planned: 2, created: 1, failed: 1 });
-    expect(report.failures).toEqual([expect.objectContaining({ subject: 'session', kind: 'client', status: 422, reason: expect.stringMatching(/^turn 2\/\d: /) })]);
+    expect(report.failures).toEqual([
+      expect.objectContaining({ subject: 'session', kind: 'client', status: 422, reason: expect.stringMatching(/^turn 2\/\d: /) }),
+    ]);
     expect(report.messages.failed).toBeGreaterThan(0);
     expect(report.messages.ok).toBe(report.messages.planned - report.messages.failed);
     expect(report.successRate).toBe(successRate([report.topics, report.entries, report.sessions]));
@@ -84,7 +86,9 @@ describe('exit codes', () => {
       if (!id) return undefined;
       const s = fake.sessions.get(id)!;
       const messages = s.messages.slice(0, -1).map((m) => ({ ...m, metadata: {} }));
-      return new Response(JSON.stringify({ session_id: id, message_count: messages.length, messages, retrieved_at: NOW.toISOString() }), { status: 200 });
+      return new Response(JSON.stringify({ session_id: id, message_count: messages.length, messages, retrieved_at: NOW.toISOString() }), {
+        status: 200,
+      });
     });
     const { exitCode, report } = await runFake({ journalEntries: 0, chatSessions: 1 }, fake);
     expect(exitCode).toBe(1);
@@ -111,7 +115,9 @@ describe('exit codes', () => {
       return undefined;
     });
     const file = join(dir, 'partial.json');
-    const { exitCode, report } = await runFake({ journalEntries: 5, chatSessions: 0, concurrency: 1, report: file }, fake, { signal: controller.signal });
+    const { exitCode, report } = await runFake({ journalEntries: 5, chatSessions: 0, concurrency: 1, report: file }, fake, {
+      signal: controller.signal,
+    });
     expect(exitCode).toBe(130);
     expect(report).toMatchObject({ interrupted: true, entries: { created: 1, skipped: 4 } });
     expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ interrupted: true });
@@ -135,7 +141,8 @@ describe('exit codes', () => {
 });
 
 describe('cli', () => {
-  const run = (args: string[], fake = withUser(new FakeApi())) => main(args, { fetch: fake.fetch, now: () => NOW, out: () => undefined, err: () => undefined, retry: { sleep: async () => undefined } });
+  const run = (args: string[], fake = withUser(new FakeApi())) =>
+    main(args, { fetch: fake.fetch, now: () => NOW, out: () => undefined, err: () => undefined, retry: { sleep: async () => undefined } });
 
   it('maps usage errors to 2 and help to 0', async () => {
     expect(await run(['--day'])).toBe(2);

@@ -56,7 +56,13 @@ function header(o: ResolvedOptions, userId: string, timeZone: string, plan?: Pla
 function modelGateway(o: ResolvedOptions, env: NodeJS.ProcessEnv): Generator {
   try {
     // The flags go through the same parsing and validation as the backend's environment.
-    return createAiGateway(aiConfigFromEnv({ ...env, ...(o.ollamaHost ? { OLLAMA_HOST: o.ollamaHost } : {}), ...(o.model ? { OLLAMA_CHAT_MODEL: o.model } : {}) }));
+    return createAiGateway(
+      aiConfigFromEnv({
+        ...env,
+        ...(o.ollamaHost ? { OLLAMA_HOST: o.ollamaHost } : {}),
+        ...(o.model ? { OLLAMA_CHAT_MODEL: o.model } : {}),
+      }),
+    );
   } catch (e) {
     throw new StartError(e instanceof Error ? e.message.replace('OLLAMA_HOST', '--ollama-host (or OLLAMA_HOST)') : String(e));
   }
@@ -66,7 +72,12 @@ async function targetUser(api: Api, o: ResolvedOptions, localTz: string): Promis
   try {
     if (o.user.kind === 'create') {
       const res = await api.call('createUser', {
-        body: { username: `populate-${o.seed}-${Date.now().toString(36)}`, display_name: 'Populated test user', timezone: localTz, language: o.language },
+        body: {
+          username: `populate-${o.seed}-${Date.now().toString(36)}`,
+          display_name: 'Populated test user',
+          timezone: localTz,
+          language: o.language,
+        },
       });
       return { id: res.body.id, timeZone: res.body.timezone, created: true };
     }
@@ -74,7 +85,9 @@ async function targetUser(api: Api, o: ResolvedOptions, localTz: string): Promis
     return { id: res.body.id, timeZone: res.body.timezone, created: false };
   } catch (err) {
     if (err instanceof ApiFailure && err.status === 404 && o.user.kind === 'existing') {
-      throw new StartError(`user ${o.user.id} does not exist at ${o.apiBase} (GET /users/${o.user.id} answered 404); nothing was written. Create it first (POST /users/) or pass --create-user.`);
+      throw new StartError(
+        `user ${o.user.id} does not exist at ${o.apiBase} (GET /users/${o.user.id} answered 404); nothing was written. Create it first (POST /users/) or pass --create-user.`,
+      );
     }
     if (err instanceof ApiFailure && err.kind === 'network') throw new StartError(`cannot reach the API at ${o.apiBase}: ${err.message}`);
     throw new StartError(err instanceof Error ? err.message : String(err));
@@ -122,7 +135,11 @@ export async function runPopulate(options: PopulateOptions, io: PopulateIo = {})
   const plan = buildPlan({ seed: o.seed, language: o.language, mode: o.mode, timeZone: user.timeZone }, now());
   const builder = new ReportBuilder(header(o, user.id, user.timeZone, plan));
   const stream = io.progressStream;
-  const progress = createProgress(plan.topics.length + plan.items.length, { write: out, isTTY: stream?.isTTY === true, ...(stream ? { stream } : {}) });
+  const progress = createProgress(plan.topics.length + plan.items.length, {
+    write: out,
+    isTTY: stream?.isTTY === true,
+    ...(stream ? { stream } : {}),
+  });
   try {
     await runPlan(plan, {
       api,
@@ -140,7 +157,12 @@ export async function runPopulate(options: PopulateOptions, io: PopulateIo = {})
   return finish(builder.build(), o, out, err, true);
 }
 
-async function failStart(options: PopulateOptions, message: string, err: (t: string) => void, o?: ResolvedOptions): Promise<PopulateResult> {
+async function failStart(
+  options: PopulateOptions,
+  message: string,
+  err: (t: string) => void,
+  o?: ResolvedOptions,
+): Promise<PopulateResult> {
   const builder = new ReportBuilder({
     seed: o?.seed ?? options.seed ?? 0,
     mode: o?.modeLabel ?? '(not started)',
@@ -159,7 +181,13 @@ async function failStart(options: PopulateOptions, message: string, err: (t: str
   return { exitCode: exitCodeFor(report), report };
 }
 
-async function finish(report: Report, o: ResolvedOptions, out: (t: string) => void, err: (t: string) => void, summary: boolean): Promise<PopulateResult> {
+async function finish(
+  report: Report,
+  o: ResolvedOptions,
+  out: (t: string) => void,
+  err: (t: string) => void,
+  summary: boolean,
+): Promise<PopulateResult> {
   if (summary) out(`\n${formatReport(report)}\n`);
   if (o.report) {
     await writeReportFile(o.report, report);

@@ -9,7 +9,10 @@ describe('progress', () => {
     p.tick('entry 2025-01-01#0 (en): created', true);
     p.tick('session session-0 (de, inner_voice): failed - turn 2/3: 404', false);
     p.stop();
-    expect(lines).toEqual(['[ 1/12] ok   entry 2025-01-01#0 (en): created\n', '[ 2/12] FAIL session session-0 (de, inner_voice): failed - turn 2/3: 404\n']);
+    expect(lines).toEqual([
+      '[ 1/12] ok   entry 2025-01-01#0 (en): created\n',
+      '[ 2/12] FAIL session session-0 (de, inner_voice): failed - turn 2/3: 404\n',
+    ]);
   });
 
   it('draws a bar on a terminal instead of lines', () => {

@@ -16,7 +16,13 @@ export interface ProgressOutput {
 export function createProgress(total: number, out: ProgressOutput): Progress {
   if (out.isTTY && out.stream) {
     const bar = new cliProgress.SingleBar(
-      { format: '{bar} {percentage}% | {value}/{total} | failed {failed} | {label}', stream: out.stream, hideCursor: true, clearOnComplete: false, etaBuffer: 20 },
+      {
+        format: '{bar} {percentage}% | {value}/{total} | failed {failed} | {label}',
+        stream: out.stream,
+        hideCursor: true,
+        clearOnComplete: false,
+        etaBuffer: 20,
+      },
       cliProgress.Presets.shades_classic,
     );
     let failed = 0;

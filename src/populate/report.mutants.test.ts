@@ -2,7 +2,17 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EXIT, ReportBuilder, exitCodeFor, formatReport, successRate, writeReportFile, type Report, type ReportHeader, type Tally } from './report.js';
+import {
+  EXIT,
+  ReportBuilder,
+  exitCodeFor,
+  formatReport,
+  successRate,
+  writeReportFile,
+  type Report,
+  type ReportHeader,
+  type Tally,
+} from './report.js';
 
 const header: ReportHeader = {
   seed: 7,
@@ -26,7 +36,13 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const tally = (planned: number, created: number, existing = 0, failed = 0, skipped = 0): Tally => ({ planned, created, existing, failed, skipped });
+const tally = (planned: number, created: number, existing = 0, failed = 0, skipped = 0): Tally => ({
+  planned,
+  created,
+  existing,
+  failed,
+  skipped,
+});
 
 function sample(): ReportBuilder {
   const b = new ReportBuilder(header);
@@ -178,7 +194,12 @@ describe('formatReport', () => {
   });
 
   it('renders an interrupted offline run with skipped messages and no failures', () => {
-    const b = new ReportBuilder({ ...header, generator: 'offline', minSuccessRate: 0, planned: { topics: 1, entries: 1, sessions: 1, messages: 2 } });
+    const b = new ReportBuilder({
+      ...header,
+      generator: 'offline',
+      minSuccessRate: 0,
+      planned: { topics: 1, entries: 1, sessions: 1, messages: 2 },
+    });
     b.record('topic', 'created');
     b.record('entry', 'created');
     b.record('session', 'skipped');

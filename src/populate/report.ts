@@ -75,7 +75,11 @@ export class ReportBuilder {
   private error: string | undefined;
 
   constructor(private readonly header: ReportHeader) {
-    this.tallies = { topic: emptyTally(header.planned.topics), entry: emptyTally(header.planned.entries), session: emptyTally(header.planned.sessions) };
+    this.tallies = {
+      topic: emptyTally(header.planned.topics),
+      entry: emptyTally(header.planned.entries),
+      session: emptyTally(header.planned.sessions),
+    };
     this.messages = { planned: header.planned.messages, ok: 0, failed: 0, skipped: 0 };
   }
 
@@ -163,7 +167,10 @@ const ok = (t: Tally) => t.created + t.existing;
 export function formatReport(r: Report): string {
   const line = (label: string, t: Tally) =>
     `  ${label.padEnd(17)}${ok(t)}/${t.planned} ok (${t.created} created, ${t.existing} already there), ${t.failed} failed${t.skipped ? `, ${t.skipped} skipped` : ''}`;
-  const kinds = Object.entries(r.failuresByKind).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+  const kinds =
+    Object.entries(r.failuresByKind)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ') || 'none';
   if (r.error !== undefined) return `Population did not start: ${r.error}`;
   const out = [
     `Population report${r.interrupted ? ' (INTERRUPTED: partial)' : ''}`,

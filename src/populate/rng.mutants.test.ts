@@ -53,19 +53,56 @@ describe('pick', () => {
 });
 
 describe('weighted', () => {
-  const choices = [['a', 1], ['b', 3]] as const;
+  const choices = [
+    ['a', 1],
+    ['b', 3],
+  ] as const;
   it('follows the cumulative weights with strict boundaries', () => {
     expect(weighted(() => 0, choices)).toBe('a');
     expect(weighted(() => 0.2, choices)).toBe('a');
     expect(weighted(() => 0.25, choices)).toBe('b');
     expect(weighted(() => 0.99, choices)).toBe('b');
-    expect(weighted(fixed(0.1), [['x', 2], ['y', 2], ['z', 6]])).toBe('x');
-    expect(weighted(fixed(0.3), [['x', 2], ['y', 2], ['z', 6]])).toBe('y');
-    expect(weighted(fixed(0.4), [['x', 2], ['y', 2], ['z', 6]])).toBe('z');
+    expect(
+      weighted(fixed(0.1), [
+        ['x', 2],
+        ['y', 2],
+        ['z', 6],
+      ]),
+    ).toBe('x');
+    expect(
+      weighted(fixed(0.3), [
+        ['x', 2],
+        ['y', 2],
+        ['z', 6],
+      ]),
+    ).toBe('y');
+    expect(
+      weighted(fixed(0.4), [
+        ['x', 2],
+        ['y', 2],
+        ['z', 6],
+      ]),
+    ).toBe('z');
   });
   it('falls back to the last choice when the draw exhausts every weight', () => {
-    expect(weighted(() => 1, [['a', 1], ['b', 1]])).toBe('b');
-    expect(weighted(() => 0.5, [['a', 0], ['b', 0]])).toBe('b');
+    expect(
+      weighted(
+        () => 1,
+        [
+          ['a', 1],
+          ['b', 1],
+        ],
+      ),
+    ).toBe('b');
+    expect(
+      weighted(
+        () => 0.5,
+        [
+          ['a', 0],
+          ['b', 0],
+        ],
+      ),
+    ).toBe('b');
   });
   it('throws with no choices', () => {
     expect(() => weighted(() => 0.5, [])).toThrow('cannot choose from no weights');

@@ -49,7 +49,9 @@ describe('runPlan', () => {
     await runPlan(plan, deps);
     const expected = new Set<string>([
       ...plan.topics.map((t) => `topic ${t.name}: created`),
-      ...plan.items.map((i) => (i.kind === 'entry' ? `entry ${i.id} (${i.language}): created` : `session ${i.id} (${i.language}, ${i.sessionType}): created`)),
+      ...plan.items.map((i) =>
+        i.kind === 'entry' ? `entry ${i.id} (${i.language}): created` : `session ${i.id} (${i.language}, ${i.sessionType}): created`,
+      ),
     ]);
     expect(new Set(ticks.map(([l]) => l))).toEqual(expected);
     expect(ticks).toHaveLength(plan.topics.length + 3);

@@ -19,10 +19,12 @@ describe('retrying', () => {
     vi.spyOn(Math, 'random').mockReturnValue(0.5);
     const sleeps: number[] = [];
     const attempts: number[] = [];
-    const err = await retrying({ attempts: 5, baseDelayMs: 100, maxDelayMs: 300, sleep: async (ms) => void sleeps.push(ms) })(async (attempt) => {
-      attempts.push(attempt);
-      throw server(attempt);
-    }).catch((e: unknown) => e as Error);
+    const err = await retrying({ attempts: 5, baseDelayMs: 100, maxDelayMs: 300, sleep: async (ms) => void sleeps.push(ms) })(
+      async (attempt) => {
+        attempts.push(attempt);
+        throw server(attempt);
+      },
+    ).catch((e: unknown) => e as Error);
     expect(attempts).toEqual([1, 2, 3, 4, 5]);
     // delays 100, 200, 300 (capped from 400), 300 (capped from 800); slept delay/2 + 0.5 * delay/2
     expect(sleeps).toEqual([75, 150, 225, 225]);
@@ -45,11 +47,13 @@ describe('retrying', () => {
   it('returns the first success and stops retrying', async () => {
     const sleeps: number[] = [];
     let calls = 0;
-    const value = await retrying({ attempts: 4, baseDelayMs: 10, maxDelayMs: 10, sleep: async (ms) => void sleeps.push(ms) })(async (attempt) => {
-      calls++;
-      if (attempt < 3) throw new ApiFailure('network', 'chatMessage', 'reset');
-      return `ok@${attempt}`;
-    });
+    const value = await retrying({ attempts: 4, baseDelayMs: 10, maxDelayMs: 10, sleep: async (ms) => void sleeps.push(ms) })(
+      async (attempt) => {
+        calls++;
+        if (attempt < 3) throw new ApiFailure('network', 'chatMessage', 'reset');
+        return `ok@${attempt}`;
+      },
+    );
     expect([value, calls, sleeps.length]).toEqual(['ok@3', 3, 2]);
   });
 
@@ -74,7 +78,12 @@ describe('retrying', () => {
   });
 
   it('retryable defaults to network and server only', () => {
-    expect(['network', 'server', 'client', 'contract'].map((k) => new ApiFailure(k as 'network', 'getUser', 'm').retryable)).toEqual([true, true, false, false]);
+    expect(['network', 'server', 'client', 'contract'].map((k) => new ApiFailure(k as 'network', 'getUser', 'm').retryable)).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
     const f = new ApiFailure('client', 'getUser', 'msg', 404, 'not_found');
     expect([f.name, f.message, f.status, f.code, f.route]).toEqual(['ApiFailure', 'msg', 404, 'not_found', 'getUser']);
   });
@@ -107,13 +116,18 @@ describe('forEachBounded', () => {
     const order: number[] = [];
     const release: (() => void)[] = [];
     const items = Array.from({ length: n }, (_, i) => i);
-    const done = forEachBounded(items, limit, () => order.length >= stopAfter, async (i) => {
-      order.push(i);
-      inFlight++;
-      peak = Math.max(peak, inFlight);
-      await new Promise<void>((r) => release.push(r));
-      inFlight--;
-    });
+    const done = forEachBounded(
+      items,
+      limit,
+      () => order.length >= stopAfter,
+      async (i) => {
+        order.push(i);
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await new Promise<void>((r) => release.push(r));
+        inFlight--;
+      },
+    );
     // Release in FIFO order until all settle.
     for (let guard = 0; guard < 1000; guard++) {
       await Promise.resolve();
@@ -136,11 +150,25 @@ describe('forEachBounded', () => {
 
   it('runs one worker even for a limit below one, and handles no items', async () => {
     expect(await tracked(3, 0)).toEqual({ started: 3, peak: 1, order: [0, 1, 2] });
-    expect(await forEachBounded([], 4, () => false, async () => undefined)).toBe(0);
+    expect(
+      await forEachBounded(
+        [],
+        4,
+        () => false,
+        async () => undefined,
+      ),
+    ).toBe(0);
   });
 
   it('starts nothing once stopped', async () => {
-    expect(await forEachBounded([1, 2, 3], 2, () => true, async () => undefined)).toBe(0);
+    expect(
+      await forEachBounded(
+        [1, 2, 3],
+        2,
+        () => true,
+        async () => undefined,
+      ),
+    ).toBe(0);
     const r = await tracked(6, 1, 2);
     expect([r.started, r.order]).toEqual([2, [0, 1]]);
   });

@@ -10,7 +10,10 @@ describe('retries', () => {
   it('resends a failed chat turn with the same Idempotency-Key and stores it once', async () => {
     const fake = withUser(new FakeApi());
     const chat = (r: { path: string }) => r.path === '/chat/message';
-    fake.use(failTimes(1, chat, serverError), failTimes(1, chat, () => 'network'));
+    fake.use(
+      failTimes(1, chat, serverError),
+      failTimes(1, chat, () => 'network'),
+    );
     const { exitCode, report } = await runFake({ journalEntries: 0, chatSessions: 1 }, fake);
 
     const sent = fake.requests.filter(chat);
@@ -63,13 +66,18 @@ describe('forEachBounded', () => {
     let inFlight = 0;
     let peak = 0;
     const seen: number[] = [];
-    const started = await forEachBounded([1, 2, 3, 4, 5, 6, 7, 8], 3, () => seen.length >= 5, async (n) => {
-      inFlight++;
-      peak = Math.max(peak, inFlight);
-      await new Promise((r) => setTimeout(r, 2));
-      seen.push(n);
-      inFlight--;
-    });
+    const started = await forEachBounded(
+      [1, 2, 3, 4, 5, 6, 7, 8],
+      3,
+      () => seen.length >= 5,
+      async (n) => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await new Promise((r) => setTimeout(r, 2));
+        seen.push(n);
+        inFlight--;
+      },
+    );
     expect(peak).toBe(3);
     expect(started).toBeLessThan(8);
     expect(seen.length).toBe(started);

@@ -39,7 +39,12 @@ export function retrying(policy: RetryPolicy): Retry {
 }
 
 /** Runs `work` over `items` with at most `limit` in flight; once `stopped()` no new item starts. */
-export async function forEachBounded<T>(items: readonly T[], limit: number, stopped: () => boolean, work: (item: T) => Promise<void>): Promise<number> {
+export async function forEachBounded<T>(
+  items: readonly T[],
+  limit: number,
+  stopped: () => boolean,
+  work: (item: T) => Promise<void>,
+): Promise<number> {
   let next = 0;
   const worker = async () => {
     while (next < items.length && !stopped()) {
@@ -94,7 +99,10 @@ export async function runPlan(plan: Plan, deps: RunDeps): Promise<void> {
     report.record(item.kind === 'entry' ? 'entry' : 'session', r.outcome, r.failure);
     if (item.kind === 'session') report.recordMessages(messagesOf(item), r.messagesOk ?? 0, true);
     if (r.fallbackReason !== undefined) report.recordFallback(item.id, r.fallbackReason);
-    progress.tick(`${item.kind} ${item.id} (${item.language}${item.kind === 'session' ? `, ${item.sessionType}` : ''}): ${r.outcome}${r.failure ? ` - ${r.failure.reason}` : ''}`, r.outcome !== 'failed');
+    progress.tick(
+      `${item.kind} ${item.id} (${item.language}${item.kind === 'session' ? `, ${item.sessionType}` : ''}): ${r.outcome}${r.failure ? ` - ${r.failure.reason}` : ''}`,
+      r.outcome !== 'failed',
+    );
   });
 
   const left = plan.items.filter((i) => !done.has(i));

@@ -103,24 +103,61 @@ export function seasonalCategoriesIn(season: Season): SeasonalCategory[] {
 
 const JOURNAL: Record<Category, Record<Language, readonly string[]>> = {
   work: {
-    en: ['a stressful deadline at work', 'how the team worked together this week', 'where my career is heading', 'keeping work from eating my evenings'],
-    de: ['eine stressige Deadline bei der Arbeit', 'wie das Team diese Woche zusammengearbeitet hat', 'wohin sich meine Karriere entwickelt', 'Feierabend, der wirklich Feierabend ist'],
+    en: [
+      'a stressful deadline at work',
+      'how the team worked together this week',
+      'where my career is heading',
+      'keeping work from eating my evenings',
+    ],
+    de: [
+      'eine stressige Deadline bei der Arbeit',
+      'wie das Team diese Woche zusammengearbeitet hat',
+      'wohin sich meine Karriere entwickelt',
+      'Feierabend, der wirklich Feierabend ist',
+    ],
   },
   growth: {
     en: ['what I learned about myself lately', 'practising a new skill', 'a challenge I finally faced', 'ten minutes of quiet meditation'],
-    de: ['was ich zuletzt über mich gelernt habe', 'eine neue Fähigkeit üben', 'eine Herausforderung, der ich mich gestellt habe', 'zehn Minuten stille Meditation'],
+    de: [
+      'was ich zuletzt über mich gelernt habe',
+      'eine neue Fähigkeit üben',
+      'eine Herausforderung, der ich mich gestellt habe',
+      'zehn Minuten stille Meditation',
+    ],
   },
   relationships: {
-    en: ['an evening with my family', 'a friendship that matters to me', 'a difficult conversation with someone I love', 'feeling connected to people'],
-    de: ['ein Abend mit meiner Familie', 'eine Freundschaft, die mir wichtig ist', 'ein schwieriges Gespräch mit einem geliebten Menschen', 'mich mit anderen verbunden fühlen'],
+    en: [
+      'an evening with my family',
+      'a friendship that matters to me',
+      'a difficult conversation with someone I love',
+      'feeling connected to people',
+    ],
+    de: [
+      'ein Abend mit meiner Familie',
+      'eine Freundschaft, die mir wichtig ist',
+      'ein schwieriges Gespräch mit einem geliebten Menschen',
+      'mich mit anderen verbunden fühlen',
+    ],
   },
   health: {
     en: ['my running routine', 'how my mental health has been', 'eating better this week', 'how I have been sleeping'],
     de: ['meine Laufroutine', 'wie es meiner mentalen Gesundheit geht', 'diese Woche gesünder essen', 'wie ich in letzter Zeit schlafe'],
   },
   daily: {
-    en: ['my morning routine', 'three things I am grateful for tonight', 'a slow weekend', 'the weather and the changing season', 'cooking dinner from scratch'],
-    de: ['meine Morgenroutine', 'drei Dinge, für die ich heute Abend dankbar bin', 'ein ruhiges Wochenende', 'das Wetter und die neue Jahreszeit', 'ein Abendessen selbst kochen'],
+    en: [
+      'my morning routine',
+      'three things I am grateful for tonight',
+      'a slow weekend',
+      'the weather and the changing season',
+      'cooking dinner from scratch',
+    ],
+    de: [
+      'meine Morgenroutine',
+      'drei Dinge, für die ich heute Abend dankbar bin',
+      'ein ruhiges Wochenende',
+      'das Wetter und die neue Jahreszeit',
+      'ein Abendessen selbst kochen',
+    ],
   },
   travel: {
     en: ['planning a summer trip', 'a day exploring somewhere new'],

@@ -17,7 +17,8 @@ export async function verificationLines(api: Api, userId: string, report: Report
     api.call('moodAnalytics', { query: { ...q, days: 30 } }),
     api.call('writingAnalytics', { query: { ...q, days: 30 } }),
   ]);
-  const show = <T>(r: PromiseSettledResult<T>, f: (v: T) => string) => (r.status === 'fulfilled' ? f(r.value) : `unavailable (${(r.reason as Error).message})`);
+  const show = <T>(r: PromiseSettledResult<T>, f: (v: T) => string) =>
+    r.status === 'fulfilled' ? f(r.value) : `unavailable (${(r.reason as Error).message})`;
   const persisted = report.entries.created + report.entries.existing;
   const sessionsOk = report.sessions.created + report.sessions.existing;
 

@@ -27,7 +27,14 @@ export interface ItemResult {
 }
 
 function failure(item: string, err: unknown): Omit<Failure, 'subject'> {
-  if (err instanceof ApiFailure) return { item, kind: err.kind, reason: err.message, ...(err.status ? { status: err.status } : {}), ...(err.code ? { code: err.code } : {}) };
+  if (err instanceof ApiFailure)
+    return {
+      item,
+      kind: err.kind,
+      reason: err.message,
+      ...(err.status ? { status: err.status } : {}),
+      ...(err.code ? { code: err.code } : {}),
+    };
   return { item, kind: 'contract', reason: err instanceof Error ? err.message : String(err) };
 }
 
@@ -42,10 +49,22 @@ export interface TopicResult {
 export async function ensureTopic(ctx: WorkflowContext, topic: TopicSpec): Promise<TopicResult['results'][number] & { id?: string }> {
   try {
     const res = await ctx.retry(() =>
-      ctx.api.call('createTopic', { body: { user_id: ctx.userId, name: topic.name, description: topic.description, color: topic.color, tags: [topic.language, topic.category] } }),
+      ctx.api.call('createTopic', {
+        body: {
+          user_id: ctx.userId,
+          name: topic.name,
+          description: topic.description,
+          color: topic.color,
+          tags: [topic.language, topic.category],
+        },
+      }),
     );
     if (res.body.user_id !== ctx.userId || res.body.name !== topic.name) {
-      return { name: topic.name, outcome: 'failed', failure: verification(topic.name, `the API answered with topic "${res.body.name}" of user ${res.body.user_id}`) };
+      return {
+        name: topic.name,
+        outcome: 'failed',
+        failure: verification(topic.name, `the API answered with topic "${res.body.name}" of user ${res.body.user_id}`),
+      };
     }
     return { name: topic.name, outcome: res.status === 201 ? 'created' : 'existing', id: res.body.id };
   } catch (err) {
@@ -55,7 +74,10 @@ export async function ensureTopic(ctx: WorkflowContext, topic: TopicSpec): Promi
 
 const sameInstant = (a: string, b: string) => new Date(a).getTime() === new Date(b).getTime();
 
-function entryMismatch(got: Entry, want: { user_id: string; title: string; content: string; topic_id: string; created_at: string }): string | undefined {
+function entryMismatch(
+  got: Entry,
+  want: { user_id: string; title: string; content: string; topic_id: string; created_at: string },
+): string | undefined {
   if (got.user_id !== want.user_id) return `stored under user ${got.user_id}`;
   if (got.title !== want.title || got.content !== want.content) return 'title or content differ from what was sent';
   if (got.topic_id !== want.topic_id) return `linked to topic ${got.topic_id ?? 'none'} instead of ${want.topic_id}`;
@@ -69,7 +91,8 @@ function entryMismatch(got: Entry, want: { user_id: string; title: string; conte
  * lost) is found and reused rather than written twice.
  */
 export async function writeEntry(ctx: WorkflowContext, item: PlannedEntry, topicId: string | undefined): Promise<ItemResult> {
-  if (!topicId) return { outcome: 'failed', failure: { item: item.id, kind: 'dependency', reason: `its topic "${item.topic}" could not be created` } };
+  if (!topicId)
+    return { outcome: 'failed', failure: { item: item.id, kind: 'dependency', reason: `its topic "${item.topic}" could not be created` } };
   const generated = await ctx.content.entry(item);
   const base = fallbackOf(generated);
   const { title, content } = generated.value;
@@ -90,7 +113,9 @@ export async function writeEntry(ctx: WorkflowContext, item: PlannedEntry, topic
     });
     const read = await ctx.retry(() => ctx.api.call('getEntry', { params: { id: created.id }, query: { user_id: ctx.userId } }));
     const reason = entryMismatch(read.body, body);
-    return reason ? { ...base, outcome: 'failed', failure: verification(item.id, `read back: ${reason}`) } : { ...base, outcome: 'created' };
+    return reason
+      ? { ...base, outcome: 'failed', failure: verification(item.id, `read back: ${reason}`) }
+      : { ...base, outcome: 'created' };
   } catch (err) {
     return { ...base, outcome: 'failed', failure: failure(item.id, err) };
   }
@@ -143,8 +168,10 @@ export async function writeSession(ctx: WorkflowContext, item: PlannedSession): 
     try {
       const res = await ctx.retry(() => ctx.api.call('chatMessage', { body, headers: { 'idempotency-key': key } }));
       const meta = res.body.processing_metadata;
-      if (sessionId && res.body.session_id !== sessionId) problem = verification(item.id, `turn ${k + 1} landed in session ${res.body.session_id}, not ${sessionId}`);
-      else if (meta.session_type !== item.sessionType) problem = verification(item.id, `stored as ${meta.session_type}, planned ${item.sessionType}`);
+      if (sessionId && res.body.session_id !== sessionId)
+        problem = verification(item.id, `turn ${k + 1} landed in session ${res.body.session_id}, not ${sessionId}`);
+      else if (meta.session_type !== item.sessionType)
+        problem = verification(item.id, `stored as ${meta.session_type}, planned ${item.sessionType}`);
       sessionId ??= res.body.session_id;
     } catch (err) {
       const f = failure(item.id, err);
@@ -155,12 +182,23 @@ export async function writeSession(ctx: WorkflowContext, item: PlannedSession): 
 
   try {
     const history = await ctx.retry(() =>
-      ctx.api.call('history', { params: { session_id: sessionId! }, query: { user_id: ctx.userId, limit: Math.min(1000, Math.max(50, planned + 10)) } }),
+      ctx.api.call('history', {
+        params: { session_id: sessionId! },
+        query: { user_id: ctx.userId, limit: Math.min(1000, Math.max(50, planned + 10)) },
+      }),
     );
     const ok = persistedInOrder(history.body.messages, turns);
     if (problem) return { ...base, outcome: 'failed', failure: problem, messagesOk: ok };
     if (ok !== planned || history.body.messages.length !== planned) {
-      return { ...base, outcome: 'failed', messagesOk: ok, failure: verification(item.id, `history of ${sessionId} holds ${history.body.messages.length} messages, ${ok} of the ${planned} expected in order`) };
+      return {
+        ...base,
+        outcome: 'failed',
+        messagesOk: ok,
+        failure: verification(
+          item.id,
+          `history of ${sessionId} holds ${history.body.messages.length} messages, ${ok} of the ${planned} expected in order`,
+        ),
+      };
     }
     return { ...base, outcome: 'created', messagesOk: ok };
   } catch (err) {
@@ -212,10 +250,16 @@ export function createExistingIndex(api: Api, userId: string, retry: Retry): Exi
       return found;
     },
     async claimSession(item, turns) {
-      const sessions = (await retry(() => api.call('listSessions', { query: { user_id: userId, theme: item.theme, session_type: item.sessionType, limit: 100 } }))).body;
+      const sessions = (
+        await retry(() =>
+          api.call('listSessions', { query: { user_id: userId, theme: item.theme, session_type: item.sessionType, limit: 100 } }),
+        )
+      ).body;
       for (const s of sessions) {
         if (claimedSessions.has(s.id) || s.message_count !== 2 * turns.length) continue;
-        const history = await retry(() => api.call('history', { params: { session_id: s.id }, query: { user_id: userId, limit: Math.max(50, 2 * turns.length) } }));
+        const history = await retry(() =>
+          api.call('history', { params: { session_id: s.id }, query: { user_id: userId, limit: Math.max(50, 2 * turns.length) } }),
+        );
         if (claimedSessions.has(s.id) || persistedInOrder(history.body.messages, turns) !== 2 * turns.length) continue;
         claimedSessions.add(s.id);
         return true;

@@ -58,10 +58,18 @@ async function call<R extends RouteId>(app: FastifyInstance, route: R, input: Ra
     opts.headers = { 'content-type': 'application/json', ...opts.headers };
   } else if (input.body !== undefined) opts.payload = input.body as object;
   const res = await app.inject(opts);
-  return { res, out: parseOutcome(route, res.statusCode, String(res.headers['content-type'] ?? ''), res.body, res.headers as Record<string, string>) };
+  return {
+    res,
+    out: parseOutcome(route, res.statusCode, String(res.headers['content-type'] ?? ''), res.body, res.headers as Record<string, string>),
+  };
 }
 
-async function ok<R extends RouteId>(app: FastifyInstance, route: R, input: RawInput, status: number): Promise<{ body: SuccessBody<R>; res: Res }> {
+async function ok<R extends RouteId>(
+  app: FastifyInstance,
+  route: R,
+  input: RawInput,
+  status: number,
+): Promise<{ body: SuccessBody<R>; res: Res }> {
   expect(Object.keys(routes[route].success), `${route} documents ${status}`).toContain(String(status));
   const { res, out } = await call(app, route, input);
   if (!out.ok || out.status !== status) throw new Error(`${route}: expected ${status}, got ${res.statusCode}: ${res.body}`);
@@ -84,7 +92,8 @@ async function newSession(app: FastifyInstance, userId: string, title = 'Pattern
 }
 
 async function newEntry(app: FastifyInstance, userId: string): Promise<string> {
-  return (await ok(app, 'createEntry', { body: { user_id: userId, title: 't', content: 'A calm and good day at the lake.' } }, 201)).body.id;
+  return (await ok(app, 'createEntry', { body: { user_id: userId, title: 't', content: 'A calm and good day at the lake.' } }, 201)).body
+    .id;
 }
 
 async function chatTurn(app: FastifyInstance, userId: string): Promise<string> {
@@ -135,7 +144,11 @@ const validRequests: { [K in RouteId]: (app: FastifyInstance) => Promise<void> }
   },
   readiness: async (app) => {
     const { body } = await ok(app, 'readiness', {}, 200);
-    expect(body).toMatchObject({ status: 'healthy', components: { database: { status: 'up' }, llm: { status: 'up' } }, version: SERVICE_VERSION });
+    expect(body).toMatchObject({
+      status: 'healthy',
+      components: { database: { status: 'up' }, llm: { status: 'up' } },
+      version: SERVICE_VERSION,
+    });
   },
   openapi: async (app) => {
     const first = await ok(app, 'openapi', {}, 200);
@@ -177,7 +190,10 @@ const validRequests: { [K in RouteId]: (app: FastifyInstance) => Promise<void> }
   },
   createEntry: async (app) => {
     const userId = await newUser(app);
-    const input = { body: { user_id: userId, title: 't', content: 'A calm and good day at the lake.' }, headers: { 'idempotency-key': 'entry-1' } };
+    const input = {
+      body: { user_id: userId, title: 't', content: 'A calm and good day at the lake.' },
+      headers: { 'idempotency-key': 'entry-1' },
+    };
     const first = await ok(app, 'createEntry', input, 201);
     expect(first.body).toMatchObject({ user_id: userId, title: 't', version: 1 });
     // The Idempotency-Key header reaches the service: a retry replays the entry instead of adding one.
@@ -209,7 +225,12 @@ const validRequests: { [K in RouteId]: (app: FastifyInstance) => Promise<void> }
   updateEntry: async (app) => {
     const userId = await newUser(app);
     const id = await newEntry(app, userId);
-    const { body } = await ok(app, 'updateEntry', { params: { id }, query: { user_id: userId }, body: { title: 'renamed', is_favorite: true } }, 200);
+    const { body } = await ok(
+      app,
+      'updateEntry',
+      { params: { id }, query: { user_id: userId }, body: { title: 'renamed', is_favorite: true } },
+      200,
+    );
     expect(body).toMatchObject({ id, title: 'renamed', is_favorite: true, version: 2 });
   },
   deleteEntry: async (app) => {
@@ -220,7 +241,10 @@ const validRequests: { [K in RouteId]: (app: FastifyInstance) => Promise<void> }
   },
   chatMessage: async (app) => {
     const userId = await newUser(app);
-    const input = { body: { user_id: userId, message: 'I had a long day at work.', session_type: 'inner_voice' }, headers: { 'idempotency-key': 'turn-1' } };
+    const input = {
+      body: { user_id: userId, message: 'I had a long day at work.', session_type: 'inner_voice' },
+      headers: { 'idempotency-key': 'turn-1' },
+    };
     const first = await ok(app, 'chatMessage', input, 200);
     expect(first.body.processing_metadata).toMatchObject({ fallback_response: false, turn_count: 1, session_type: 'inner_voice' });
     expect((await ok(app, 'chatMessage', input, 200)).body.message_id).toBe(first.body.message_id);
@@ -264,7 +288,11 @@ const validRequests: { [K in RouteId]: (app: FastifyInstance) => Promise<void> }
     const userId = await newUser(app);
     await chatTurn(app, userId);
     const { body } = await ok(app, 'chatStats', { query: { user_id: userId } }, 200);
-    expect(body).toMatchObject({ user_id: userId, service_version: SERVICE_VERSION, service_stats: { total_conversations: 1, messages_processed: 1 } });
+    expect(body).toMatchObject({
+      user_id: userId,
+      service_version: SERVICE_VERSION,
+      service_stats: { total_conversations: 1, messages_processed: 1 },
+    });
   },
   chatHealth: async (app) => {
     const { body } = await ok(app, 'chatHealth', {}, 200);
@@ -285,7 +313,10 @@ const validRequests: { [K in RouteId]: (app: FastifyInstance) => Promise<void> }
   getSession: async (app) => {
     const userId = await newUser(app);
     const id = await newSession(app, userId);
-    expect((await ok(app, 'getSession', { params: { id }, query: { user_id: userId } }, 200)).body).toMatchObject({ id, title: 'Patterns' });
+    expect((await ok(app, 'getSession', { params: { id }, query: { user_id: userId } }, 200)).body).toMatchObject({
+      id,
+      title: 'Patterns',
+    });
   },
   sessionMessages: async (app) => {
     const userId = await newUser(app);
@@ -300,7 +331,11 @@ const validRequests: { [K in RouteId]: (app: FastifyInstance) => Promise<void> }
   postSessionMessage: async (app) => {
     const userId = await newUser(app);
     const id = await newSession(app, userId);
-    const input = { params: { id }, body: { user_id: userId, content: 'I always procrastinate on Mondays.' }, headers: { 'idempotency-key': 'post-1' } };
+    const input = {
+      params: { id },
+      body: { user_id: userId, content: 'I always procrastinate on Mondays.' },
+      headers: { 'idempotency-key': 'post-1' },
+    };
     const first = await ok(app, 'postSessionMessage', input, 201);
     expect(first.body.user_message).toMatchObject({ role: 'user', sequence: 1, content: 'I always procrastinate on Mondays.' });
     expect(first.body.assistant_message).toMatchObject({ role: 'assistant', sequence: 2 });
@@ -419,7 +454,10 @@ describe('errors come in the one envelope', () => {
         { path: 'mood_filter', message: expect.any(String) },
       ],
     });
-    expect(await fail(app, 'listTopics', {}, 422)).toMatchObject({ message: 'Invalid request querystring: user_id', details: [{ path: 'user_id' }] });
+    expect(await fail(app, 'listTopics', {}, 422)).toMatchObject({
+      message: 'Invalid request querystring: user_id',
+      details: [{ path: 'user_id' }],
+    });
     expect(await fail(app, 'createEntry', { body: { user_id: 'x', title: 5, content: 'abc', tags: ['ok', ''] } }, 422)).toEqual({
       error: 'validation_error',
       message: 'Invalid request body: user_id, title, tags.1',
@@ -443,7 +481,7 @@ describe('errors come in the one envelope', () => {
     });
   });
 
-  it('a malformed or over-long path segment → 400 in the envelope, not Fastify\'s own body', async () => {
+  it("a malformed or over-long path segment → 400 in the envelope, not Fastify's own body", async () => {
     expect(await fail(app, 'getUser', { params: { id: 'x' } }, 422)).toMatchObject({ details: [{ path: 'id' }] });
     const badUrl = await app.inject({ method: 'GET', url: '/api/v1/users/%E0%A4%A' });
     expect(badUrl.statusCode).toBe(400);
@@ -457,9 +495,13 @@ describe('errors come in the one envelope', () => {
     expect(long.out).toMatchObject({ ok: false, status: 400, body: { error: 'validation_error', details: [{ path: 'request' }] } });
   });
 
-  it('an unknown id is the service\'s 404 envelope', async () => {
+  it("an unknown id is the service's 404 envelope", async () => {
     const id = randomUUID();
-    expect(await fail(app, 'getUser', { params: { id } }, 404)).toEqual({ error: 'user_not_found', message: `user ${id} not found`, details: [{ path: 'id', message: 'not found' }] });
+    expect(await fail(app, 'getUser', { params: { id } }, 404)).toEqual({
+      error: 'user_not_found',
+      message: `user ${id} not found`,
+      details: [{ path: 'id', message: 'not found' }],
+    });
   });
 });
 
@@ -504,7 +546,11 @@ describe('with the database unreachable', () => {
   });
   afterEach(() => app.close());
 
-  const unavailable = { error: 'database_unavailable', message: 'The database is unavailable; nothing was written. Retry later.', details: [] };
+  const unavailable = {
+    error: 'database_unavailable',
+    message: 'The database is unavailable; nothing was written. Retry later.',
+    details: [],
+  };
 
   it('reads and writes are 503 database_unavailable', async () => {
     expect(await fail(app, 'getUser', { params: { id: randomUUID() } }, 503)).toEqual(unavailable);
@@ -514,7 +560,10 @@ describe('with the database unreachable', () => {
 
   it('readiness and chat health are 503 with their own bodies; liveness and bad input are unaffected', async () => {
     const ready = await ok(app, 'readiness', {}, 503);
-    expect(ready.body).toMatchObject({ status: 'unhealthy', components: { database: { status: 'down', latency_ms: null }, llm: { status: 'up' } } });
+    expect(ready.body).toMatchObject({
+      status: 'unhealthy',
+      components: { database: { status: 'down', latency_ms: null }, llm: { status: 'up' } },
+    });
     expect(ready.body.components.database.error).toEqual(expect.any(String));
     const health = await ok(app, 'chatHealth', {}, 503);
     expect(health.body).toMatchObject({ status: 'unhealthy', database_available: false, service_stats: null });

@@ -31,9 +31,34 @@ async function validationErrorsApp() {
     errorHandler(err, req, reply);
   });
   const ok = async () => ({});
-  app.post('/body', { schema: { body: z.object({ code: z.string().min(5).regex(/^[A-Z]+$/), tags: z.array(z.string().min(1)).default([]), n: z.number().optional() }) } }, ok);
+  app.post(
+    '/body',
+    {
+      schema: {
+        body: z.object({
+          code: z
+            .string()
+            .min(5)
+            .regex(/^[A-Z]+$/),
+          tags: z.array(z.string().min(1)).default([]),
+          n: z.number().optional(),
+        }),
+      },
+    },
+    ok,
+  );
   app.put('/update', { schema: { body: UpdateEntryBody } }, ok);
-  app.get('/q', { schema: { querystring: z.object({ a: z.string().optional(), b: z.string().optional() }).refine((q) => q.a !== undefined || q.b !== undefined, { message: 'needs a or b' }) } }, ok);
+  app.get(
+    '/q',
+    {
+      schema: {
+        querystring: z
+          .object({ a: z.string().optional(), b: z.string().optional() })
+          .refine((q) => q.a !== undefined || q.b !== undefined, { message: 'needs a or b' }),
+      },
+    },
+    ok,
+  );
   app.get('/p/:id', { schema: { params: z.object({ id: z.guid() }) } }, ok);
   app.get('/h', { schema: { headers: z.looseObject({ 'x-key': z.string().max(3) }) } }, ok);
   await app.ready();
@@ -47,14 +72,21 @@ describe('toEnvelope: API errors', () => {
       status: 404,
       body: { error: 'user_not_found', message: 'user x not found', details },
     });
-    expect(envelope(new ApiError(409, 'user_exists', 'taken'))).toEqual({ status: 409, body: { error: 'user_exists', message: 'taken', details: [] } });
+    expect(envelope(new ApiError(409, 'user_exists', 'taken'))).toEqual({
+      status: 409,
+      body: { error: 'user_exists', message: 'taken', details: [] },
+    });
     expect(envelope(notFound('session_not_found', 'id', 'abc'))).toEqual({
       status: 404,
       body: { error: 'session_not_found', message: 'session abc not found', details: [{ path: 'id', message: 'not found' }] },
     });
     expect(envelope(invalidField('created_at', 'must not lie in the future'))).toEqual({
       status: 422,
-      body: { error: 'validation_error', message: 'Invalid created_at: must not lie in the future', details: [{ path: 'created_at', message: 'must not lie in the future' }] },
+      body: {
+        error: 'validation_error',
+        message: 'Invalid created_at: must not lie in the future',
+        details: [{ path: 'created_at', message: 'must not lie in the future' }],
+      },
     });
   });
 });
@@ -90,14 +122,25 @@ describe('toEnvelope: request validation failures (real ones, from Fastify and t
 
   it('a missing body and an object-level refinement of the body name "body"', async () => {
     const missing = await failure({ method: 'POST', url: '/body' });
-    expect(missing.out).toEqual({ status: 422, body: { error: 'validation_error', message: 'Invalid request body: body', details: [{ path: 'body', message: expect.any(String) }] } });
+    expect(missing.out).toEqual({
+      status: 422,
+      body: { error: 'validation_error', message: 'Invalid request body: body', details: [{ path: 'body', message: expect.any(String) }] },
+    });
     const unchanged = await failure({ method: 'PUT', url: '/update', payload: {} });
-    expect(unchanged.out.body).toEqual({ error: 'validation_error', message: 'Invalid request body: body', details: [{ path: 'body', message: 'must change at least one field' }] });
+    expect(unchanged.out.body).toEqual({
+      error: 'validation_error',
+      message: 'Invalid request body: body',
+      details: [{ path: 'body', message: 'must change at least one field' }],
+    });
   });
 
   it('an object-level refinement of the query names "querystring"', async () => {
     const { out } = await failure({ method: 'GET', url: '/q' });
-    expect(out.body).toEqual({ error: 'validation_error', message: 'Invalid request querystring: querystring', details: [{ path: 'querystring', message: 'needs a or b' }] });
+    expect(out.body).toEqual({
+      error: 'validation_error',
+      message: 'Invalid request querystring: querystring',
+      details: [{ path: 'querystring', message: 'needs a or b' }],
+    });
   });
 
   it('params and headers name their field', async () => {
@@ -128,10 +171,17 @@ describe('toEnvelope: body parsing failures', () => {
     ['FST_ERR_CTP_EMPTY_JSON_BODY', 400, 'invalid_json', 'The request body is not valid JSON', 'body', 'invalid JSON'],
     ['FST_ERR_CTP_BODY_TOO_LARGE', 413, 'payload_too_large', 'The request body is too large', 'body', 'too large'],
     ['FST_ERR_CTP_INVALID_MEDIA_TYPE', 415, 'unsupported_media_type', 'Send the body as application/json', 'content-type', 'unsupported'],
-    ['FST_ERR_CTP_INVALID_CONTENT_LENGTH', 415, 'unsupported_media_type', 'Send the body as application/json', 'content-type', 'unsupported'],
+    [
+      'FST_ERR_CTP_INVALID_CONTENT_LENGTH',
+      415,
+      'unsupported_media_type',
+      'Send the body as application/json',
+      'content-type',
+      'unsupported',
+    ],
   ] as const;
 
-  it.each(cases)('%s → %i %s, the detail carrying Fastify\'s message', (code, status, error, message, path) => {
+  it.each(cases)("%s → %i %s, the detail carrying Fastify's message", (code, status, error, message, path) => {
     const err = new errorCodes[code]();
     expect(err.code).toBe(code);
     expect(envelope(err)).toEqual({ status, body: { error, message, details: [{ path, message: err.message }] } });
@@ -152,12 +202,18 @@ describe('toEnvelope: other client errors, outages and the rest', () => {
     for (const statusCode of [400, 404, 499]) {
       expect(envelope({ statusCode, message: 'nope' }).status, String(statusCode)).toBe(400);
     }
-    expect(envelope({ statusCode: 405 })).toEqual({ status: 400, body: { error: 'validation_error', message: 'Bad request', details: [{ path: 'request', message: 'bad request' }] } });
+    expect(envelope({ statusCode: 405 })).toEqual({
+      status: 400,
+      body: { error: 'validation_error', message: 'Bad request', details: [{ path: 'request', message: 'bad request' }] },
+    });
   });
 
   it('a status outside 4xx, or one that is not a number, is not a client error', () => {
     for (const statusCode of [399, 500, 503, '404']) {
-      expect(envelope({ statusCode, message: 'x' }), String(statusCode)).toEqual({ status: 500, body: { error: 'internal_error', message: 'Internal error', details: [] } });
+      expect(envelope({ statusCode, message: 'x' }), String(statusCode)).toEqual({
+        status: 500,
+        body: { error: 'internal_error', message: 'Internal error', details: [] },
+      });
     }
   });
 
@@ -177,7 +233,15 @@ describe('toEnvelope: other client errors, outages and the rest', () => {
   });
 
   it('anything else is a 500 internal_error that reveals nothing', () => {
-    for (const err of [new Error('secret connection string'), new TypeError('x is undefined'), null, undefined, 'boom', 42, { code: 'FST_ERR_SOMETHING_ELSE' }]) {
+    for (const err of [
+      new Error('secret connection string'),
+      new TypeError('x is undefined'),
+      null,
+      undefined,
+      'boom',
+      42,
+      { code: 'FST_ERR_SOMETHING_ELSE' },
+    ]) {
       expect(envelope(err)).toEqual({ status: 500, body: { error: 'internal_error', message: 'Internal error', details: [] } });
     }
   });
@@ -232,7 +296,9 @@ describe('errorHandler', () => {
     const bug = await get('/bug');
     expect(bug.status).toBe(500);
     expect(bug.body).toEqual({ error: 'internal_error', message: 'Internal error', details: [] });
-    expect(bug.logged).toEqual([expect.objectContaining({ level: 50, msg: 'request failed', err: expect.objectContaining({ message: 'a bug' }) })]);
+    expect(bug.logged).toEqual([
+      expect.objectContaining({ level: 50, msg: 'request failed', err: expect.objectContaining({ message: 'a bug' }) }),
+    ]);
 
     const noReason = await get('/no-reason');
     expect(noReason.status).toBe(500);

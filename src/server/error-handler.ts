@@ -19,25 +19,59 @@ export function toEnvelope(err: unknown): { status: number; body: ErrorEnvelope 
     const e = err as FastifyError & { validationContext?: string };
     const details = e.validation!.map((v) => ({ path: fieldPath(v.instancePath, e.validationContext), message: v.message ?? 'invalid' }));
     const names = [...new Set(details.map((d) => d.path))].join(', ');
-    return { status: 422, body: { error: 'validation_error', message: `Invalid request ${e.validationContext ?? ''}: ${names}`.replace('  ', ' '), details } };
+    return {
+      status: 422,
+      body: { error: 'validation_error', message: `Invalid request ${e.validationContext ?? ''}: ${names}`.replace('  ', ' '), details },
+    };
   }
   // `throw null` / a rejection without a reason must still get the envelope, not a TypeError here.
   const fe = (err ?? {}) as Partial<FastifyError>;
   switch (fe.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return { status: 400, body: { error: 'invalid_json', message: 'The request body is not valid JSON', details: [{ path: 'body', message: fe.message ?? 'invalid JSON' }] } };
+      return {
+        status: 400,
+        body: {
+          error: 'invalid_json',
+          message: 'The request body is not valid JSON',
+          details: [{ path: 'body', message: fe.message ?? 'invalid JSON' }],
+        },
+      };
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { status: 413, body: { error: 'payload_too_large', message: 'The request body is too large', details: [{ path: 'body', message: fe.message ?? 'too large' }] } };
+      return {
+        status: 413,
+        body: {
+          error: 'payload_too_large',
+          message: 'The request body is too large',
+          details: [{ path: 'body', message: fe.message ?? 'too large' }],
+        },
+      };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return { status: 415, body: { error: 'unsupported_media_type', message: 'Send the body as application/json', details: [{ path: 'content-type', message: fe.message ?? 'unsupported' }] } };
+      return {
+        status: 415,
+        body: {
+          error: 'unsupported_media_type',
+          message: 'Send the body as application/json',
+          details: [{ path: 'content-type', message: fe.message ?? 'unsupported' }],
+        },
+      };
   }
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    return { status: 400, body: { error: 'validation_error', message: fe.message ?? 'Bad request', details: [{ path: 'request', message: fe.message ?? 'bad request' }] } };
+    return {
+      status: 400,
+      body: {
+        error: 'validation_error',
+        message: fe.message ?? 'Bad request',
+        details: [{ path: 'request', message: fe.message ?? 'bad request' }],
+      },
+    };
   }
   if (isDatabaseUnavailable(err)) {
-    return { status: 503, body: { error: 'database_unavailable', message: 'The database is unavailable; nothing was written. Retry later.', details: [] } };
+    return {
+      status: 503,
+      body: { error: 'database_unavailable', message: 'The database is unavailable; nothing was written. Retry later.', details: [] },
+    };
   }
   return { status: 500, body: { error: 'internal_error', message: 'Internal error', details: [] } };
 }

@@ -40,7 +40,20 @@ describe('register() attaches the contract schemas of a route', () => {
   it('success statuses with their schemas, every error status with the envelope, and only the input schemas the route has', async () => {
     const { app, schemas } = bareApp();
     const Ok = z.object({ ok: z.boolean() });
-    register(app, spec({ method: 'POST', path: '/full/{id}', params: Params, querystring: Query, body: Body, headers: Headers, success: { 201: Ok, 200: Ok }, errors: [404, 422] }), async () => ({ ok: true }));
+    register(
+      app,
+      spec({
+        method: 'POST',
+        path: '/full/{id}',
+        params: Params,
+        querystring: Query,
+        body: Body,
+        headers: Headers,
+        success: { 201: Ok, 200: Ok },
+        errors: [404, 422],
+      }),
+      async () => ({ ok: true }),
+    );
     register(app, spec({ method: 'GET', path: '/bare', success: { 200: Ok }, errors: [] }), async () => ({ ok: true }));
     await app.ready();
 
@@ -64,7 +77,16 @@ describe('register() attaches the contract schemas of a route', () => {
 
   it('serves the route under Fastify path syntax', async () => {
     const { app } = bareApp();
-    register(app, spec({ method: 'GET', path: '/things/{id}/parts/{part}', success: { 200: z.object({ id: z.string(), part: z.string() }) }, errors: [] }), async (_input, req) => req.params as { id: string; part: string });
+    register(
+      app,
+      spec({
+        method: 'GET',
+        path: '/things/{id}/parts/{part}',
+        success: { 200: z.object({ id: z.string(), part: z.string() }) },
+        errors: [],
+      }),
+      async (_input, req) => req.params as { id: string; part: string },
+    );
     const res = await app.inject({ method: 'GET', url: '/things/abc/parts/def' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ id: 'abc', part: 'def' });
@@ -75,10 +97,23 @@ describe('register() hands the handler the validated input', () => {
   it('params, query, body and headers as the schemas produced them (coerced, defaulted)', async () => {
     const { app } = bareApp();
     const seen: unknown[] = [];
-    register(app, spec({ method: 'POST', path: '/x/{id}', params: Params, querystring: Query, body: Body, headers: Headers, success: { 200: z.object({ ok: z.boolean() }) }, errors: [422] }), async (input) => {
-      seen.push(input);
-      return { ok: true };
-    });
+    register(
+      app,
+      spec({
+        method: 'POST',
+        path: '/x/{id}',
+        params: Params,
+        querystring: Query,
+        body: Body,
+        headers: Headers,
+        success: { 200: z.object({ ok: z.boolean() }) },
+        errors: [422],
+      }),
+      async (input) => {
+        seen.push(input);
+        return { ok: true };
+      },
+    );
     const res = await app.inject({ method: 'POST', url: '/x/ab?n=3', payload: { name: 'n' }, headers: { 'x-key': 'k' } });
     expect(res.statusCode).toBe(200);
     expect(seen).toEqual([
@@ -92,10 +127,14 @@ describe('register() hands the handler the validated input', () => {
   it('invalid input never reaches the handler', async () => {
     const { app } = bareApp();
     let calls = 0;
-    register(app, spec({ method: 'POST', path: '/x/{id}', params: Params, body: Body, success: { 200: z.object({ ok: z.boolean() }) }, errors: [422] }), async () => {
-      calls++;
-      return { ok: true };
-    });
+    register(
+      app,
+      spec({ method: 'POST', path: '/x/{id}', params: Params, body: Body, success: { 200: z.object({ ok: z.boolean() }) }, errors: [422] }),
+      async () => {
+        calls++;
+        return { ok: true };
+      },
+    );
     const res = await app.inject({ method: 'POST', url: '/x/a', payload: { name: 'n' } });
     expect(res.statusCode).toBe(422);
     expect(ErrorEnvelope.parse(res.json())).toMatchObject({ error: 'validation_error', details: [{ path: 'id' }] });
@@ -110,7 +149,7 @@ describe('register() turns a handler result into the response', () => {
     return app.inject({ method: 'GET', url: '/r' });
   }
 
-  it('a plain result is sent with the route\'s (lowest) success status', async () => {
+  it("a plain result is sent with the route's (lowest) success status", async () => {
     const created = await serve({ 201: z.object({ v: z.number() }) }, { v: 1 });
     expect(created.statusCode).toBe(201);
     expect(created.json()).toEqual({ v: 1 });

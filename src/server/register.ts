@@ -22,7 +22,8 @@ export interface Answer {
 type Handler<R extends RouteSpec> = (input: Input<R>, req: FastifyRequest) => Promise<unknown>;
 
 export const answer = (status: number, body: unknown, type?: string): Answer => ({ status, body, ...(type ? { type } : {}) });
-const isAnswer = (v: unknown): v is Answer => typeof v === 'object' && v !== null && 'status' in v && 'body' in v && Object.keys(v).length <= 3;
+const isAnswer = (v: unknown): v is Answer =>
+  typeof v === 'object' && v !== null && 'status' in v && 'body' in v && Object.keys(v).length <= 3;
 
 /**
  * Registers a route of the contract's table: request and response schemas come from the table, so a route

@@ -22,7 +22,13 @@ export const historyLimit = (role: TurnInput['role']) => (role === 'user' ? HIST
  * when the user does not exist (only then is the user looked up: a found session proves its owner exists,
  * the foreign key guarantees it), else session_not_found.
  */
-export async function loadSession(deps: ServiceDeps, userId: string, sessionId: string, path: string, role: TurnInput['role']): Promise<KnownSession> {
+export async function loadSession(
+  deps: ServiceDeps,
+  userId: string,
+  sessionId: string,
+  path: string,
+  role: TurnInput['role'],
+): Promise<KnownSession> {
   const s = await findSessionWithHistory(deps.db, userId, sessionId, historyLimit(role));
   if (s) return s;
   await requireUser(deps, userId);
@@ -68,7 +74,9 @@ export async function recordTurn<R>(deps: ServiceDeps, input: TurnInput, respond
   const prior = await replayed<R>(deps, idem);
   if (prior !== undefined) return prior;
 
-  const existing = input.session ?? (input.sessionId ? await loadSession(deps, input.userId, input.sessionId, input.sessionIdPath, input.role) : undefined);
+  const existing =
+    input.session ??
+    (input.sessionId ? await loadSession(deps, input.userId, input.sessionId, input.sessionIdPath, input.role) : undefined);
 
   const now = deps.now();
   const at = input.at ?? now;
@@ -92,7 +100,15 @@ export async function recordTurn<R>(deps: ServiceDeps, input: TurnInput, respond
 
   const sentiment = input.role === 'user' ? analyzeWithLexicon(input.message, input.language).polarity : null;
   const messages: NewMessage[] = [
-    { role: input.role, content: input.message, metadata: input.userMetadata, is_fallback: false, sentiment_polarity: sentiment, crisis: false, created_at: at },
+    {
+      role: input.role,
+      content: input.message,
+      metadata: input.userMetadata,
+      is_fallback: false,
+      sentiment_polarity: sentiment,
+      crisis: false,
+      created_at: at,
+    },
     ...(reply
       ? [
           {
@@ -125,7 +141,14 @@ export async function recordTurn<R>(deps: ServiceDeps, input: TurnInput, respond
     const written = await appendTurn(db, target, messages);
     if (!written) throw notFound('session_not_found', input.sessionIdPath, input.sessionId ?? '');
     const [userMessage, assistantMessage] = written.messages;
-    return respond({ session: written.session, userMessage: userMessage!, assistantMessage: assistantMessage ?? null, reply, turn: written.session.user_turns, processingMs });
+    return respond({
+      session: written.session,
+      userMessage: userMessage!,
+      assistantMessage: assistantMessage ?? null,
+      reply,
+      turn: written.session.user_turns,
+      processingMs,
+    });
   };
   return idem ? writeOnce(deps, idem, write) : write(deps.db);
 }

@@ -12,7 +12,15 @@ import type {
 } from '../contract/chat.js';
 import { parseWireTimestamp } from '../contract/common.js';
 import { CONVERSATION_MODES, RESPONSE_STYLES, type ConversationStage as Stage, type SessionType } from '../contract/enums.js';
-import { allMessages, countSessions, findSession, insertSession, listSessions, recentMessages, setSessionStatus } from '../db/queries/chat.js';
+import {
+  allMessages,
+  countSessions,
+  findSession,
+  insertSession,
+  listSessions,
+  recentMessages,
+  setSessionStatus,
+} from '../db/queries/chat.js';
 import { conversationStage, sessionTypeForMode } from '../domain/conversation.js';
 import { detectLanguage } from '../domain/text.js';
 import { recordTurn } from './chat-turn.js';
@@ -45,7 +53,12 @@ export async function chatMessage(deps: ServiceDeps, body: ChatMessageBody, idem
       style: body.preferred_style,
       language,
       at: ctx?.timestamp ? parseWireTimestamp(ctx.timestamp) : undefined,
-      userMetadata: { context_metadata: ctx ?? {}, conversation_mode: body.conversation_mode, preferred_style: body.preferred_style, language },
+      userMetadata: {
+        context_metadata: ctx ?? {},
+        conversation_mode: body.conversation_mode,
+        preferred_style: body.preferred_style,
+        language,
+      },
       idempotency: idempotencyKey ? { scope: 'chat.message', key: idempotencyKey, body } : undefined,
     },
     (t): ChatResponse => {
@@ -185,5 +198,9 @@ const STYLE_TEXT: Record<(typeof RESPONSE_STYLES)[number], string> = {
 };
 const title = (s: string) => s.replace(/_/g, ' ').replace(/\b\w/g, (c) => c.toUpperCase());
 
-export const modes = (): z.infer<typeof ModesResponse> => ({ modes: CONVERSATION_MODES.map((value) => ({ value, name: title(value), description: MODE_TEXT[value] })) });
-export const styles = (): z.infer<typeof StylesResponse> => ({ styles: RESPONSE_STYLES.map((value) => ({ value, name: title(value), description: STYLE_TEXT[value] })) });
+export const modes = (): z.infer<typeof ModesResponse> => ({
+  modes: CONVERSATION_MODES.map((value) => ({ value, name: title(value), description: MODE_TEXT[value] })),
+});
+export const styles = (): z.infer<typeof StylesResponse> => ({
+  styles: RESPONSE_STYLES.map((value) => ({ value, name: title(value), description: STYLE_TEXT[value] })),
+});

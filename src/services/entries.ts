@@ -1,6 +1,12 @@
 import type { CreateEntryBody, Entry, ListEntriesQuery, UpdateEntryBody } from '../contract/entries.js';
 import { dateFilterBound, parseWireTimestamp } from '../contract/common.js';
-import { findEntry, insertEntry, listEntries as listEntryRows, softDeleteEntry, updateEntry as updateEntryRow } from '../db/queries/entries.js';
+import {
+  findEntry,
+  insertEntry,
+  listEntries as listEntryRows,
+  softDeleteEntry,
+  updateEntry as updateEntryRow,
+} from '../db/queries/entries.js';
 import { findTopic } from '../db/queries/topics.js';
 import type { EntryRow } from '../db/schema.js';
 import { moodFromPolarity } from '../domain/mood.js';
@@ -47,19 +53,23 @@ export async function createEntry(deps: ServiceDeps, body: CreateEntryBody, idem
     if (createdAt.getTime() > now.getTime() + CLOCK_SKEW_MS) throw invalidField('created_at', 'must not lie in the future');
   }
   const analysis = await analyzed(deps, body.content);
-  return writeOnce(deps, idem, async (trx) => toEntry(await insertEntry(trx, {
-    user_id: body.user_id,
-    title: body.title,
-    content: body.content,
-    entry_type: body.entry_type,
-    topic_id: body.topic_id ?? null,
-    tags: JSON.stringify(body.tags),
-    template_id: body.template_id ?? null,
-    created_at: createdAt,
-    updated_at: createdAt,
-    deleted_at: null,
-    ...analysis,
-  })));
+  return writeOnce(deps, idem, async (trx) =>
+    toEntry(
+      await insertEntry(trx, {
+        user_id: body.user_id,
+        title: body.title,
+        content: body.content,
+        entry_type: body.entry_type,
+        topic_id: body.topic_id ?? null,
+        tags: JSON.stringify(body.tags),
+        template_id: body.template_id ?? null,
+        created_at: createdAt,
+        updated_at: createdAt,
+        deleted_at: null,
+        ...analysis,
+      }),
+    ),
+  );
 }
 
 export async function listEntries(deps: ServiceDeps, q: ListEntriesQuery): Promise<Entry[]> {

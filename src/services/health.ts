@@ -6,7 +6,16 @@ import type { ServiceDeps } from './deps.js';
 import { iso } from './mappers.js';
 import { requireUser } from './users.js';
 
-export const CAPABILITIES = ['chat', 'emotion_analysis', 'chunked_analysis', 'offline_fallback', 'idempotent_writes', 'structured_output', 'mood_analytics', 'writing_analytics'];
+export const CAPABILITIES = [
+  'chat',
+  'emotion_analysis',
+  'chunked_analysis',
+  'offline_fallback',
+  'idempotent_writes',
+  'structured_output',
+  'mood_analytics',
+  'writing_analytics',
+];
 
 type Probe = { up: boolean; latency_ms: number | null; error?: string };
 
@@ -71,9 +80,18 @@ export async function chatHealth(deps: ServiceDeps): Promise<{ status: number; b
 
 export async function readiness(deps: ServiceDeps): Promise<{ status: number; body: Readiness }> {
   const [db, llm] = await Promise.all([probeDatabase(deps), probeModel(deps)]);
-  const component = (p: Probe) => ({ status: p.up ? ('up' as const) : ('down' as const), latency_ms: p.latency_ms, ...(p.error ? { error: p.error } : {}) });
+  const component = (p: Probe) => ({
+    status: p.up ? ('up' as const) : ('down' as const),
+    latency_ms: p.latency_ms,
+    ...(p.error ? { error: p.error } : {}),
+  });
   return {
     status: db.up ? 200 : 503,
-    body: { status: overallStatus(db.up, llm.up), components: { database: component(db), llm: component(llm) }, version: deps.version, timestamp: iso(deps.now()) },
+    body: {
+      status: overallStatus(db.up, llm.up),
+      components: { database: component(db), llm: component(llm) },
+      version: deps.version,
+      timestamp: iso(deps.now()),
+    },
   };
 }

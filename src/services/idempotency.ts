@@ -22,7 +22,9 @@ export async function replayed<R>(deps: ServiceDeps, req: IdempotencyRequest | u
   const prior = await findIdempotent(deps.db, req.userId, req.scope, req.key);
   if (!prior || prior.status_code === 0) return undefined;
   if (prior.request_hash !== requestHash(req.body)) {
-    throw new ApiError(409, 'idempotency_conflict', 'This Idempotency-Key was used with a different request', [{ path: 'idempotency-key', message: 'reused with a different body' }]);
+    throw new ApiError(409, 'idempotency_conflict', 'This Idempotency-Key was used with a different request', [
+      { path: 'idempotency-key', message: 'reused with a different body' },
+    ]);
   }
   return prior.response as R;
 }
@@ -32,9 +34,16 @@ export async function replayed<R>(deps: ServiceDeps, req: IdempotencyRequest | u
  * request either finds the committed answer or writes exactly once. Two racing retries serialise on the
  * key's row: the loser waits for the winner's commit and then answers with the winner's result.
  */
-export async function writeOnce<R>(deps: ServiceDeps, req: IdempotencyRequest | undefined, write: (trx: Transaction<Database>) => Promise<R>): Promise<R> {
+export async function writeOnce<R>(
+  deps: ServiceDeps,
+  req: IdempotencyRequest | undefined,
+  write: (trx: Transaction<Database>) => Promise<R>,
+): Promise<R> {
   const outcome = await deps.db.transaction().execute(async (trx) => {
-    if (req && !(await claimIdempotencyKey(trx, { user_id: req.userId, scope: req.scope, key: req.key, request_hash: requestHash(req.body) }))) {
+    if (
+      req &&
+      !(await claimIdempotencyKey(trx, { user_id: req.userId, scope: req.scope, key: req.key, request_hash: requestHash(req.body) }))
+    ) {
       return { replay: true as const };
     }
     const result = await write(trx);
@@ -43,6 +52,9 @@ export async function writeOnce<R>(deps: ServiceDeps, req: IdempotencyRequest | 
   });
   if (!outcome.replay) return outcome.result;
   const again = await replayed<R>(deps, req);
-  if (again === undefined) throw new ApiError(409, 'idempotency_conflict', 'A request with this Idempotency-Key is still in progress', [{ path: 'idempotency-key', message: 'in progress' }]);
+  if (again === undefined)
+    throw new ApiError(409, 'idempotency_conflict', 'A request with this Idempotency-Key is still in progress', [
+      { path: 'idempotency-key', message: 'in progress' },
+    ]);
   return again;
 }

@@ -1,8 +1,22 @@
 import type { z } from 'zod';
-import type { CreateSessionBody, ListSessionsQuery, PostSessionMessageBody, PostSessionMessageResponse, Session, SessionExport } from '../contract/sessions.js';
+import type {
+  CreateSessionBody,
+  ListSessionsQuery,
+  PostSessionMessageBody,
+  PostSessionMessageResponse,
+  Session,
+  SessionExport,
+} from '../contract/sessions.js';
 import type { ConversationMode, SessionType } from '../contract/enums.js';
 import { dateFilterBound } from '../contract/common.js';
-import { allMessages, findSession, insertSession, listSessions as listSessionRows, recentMessages, softDeleteSession } from '../db/queries/chat.js';
+import {
+  allMessages,
+  findSession,
+  insertSession,
+  listSessions as listSessionRows,
+  recentMessages,
+  softDeleteSession,
+} from '../db/queries/chat.js';
 import type { SessionRow } from '../db/schema.js';
 import { detectLanguage } from '../domain/text.js';
 import { loadSession, recordTurn } from './chat-turn.js';
@@ -28,21 +42,34 @@ export async function createSession(deps: ServiceDeps, body: z.infer<typeof Crea
   const idem = idempotencyKey ? { userId: body.user_id, scope: 'sessions.create', key: idempotencyKey, body } : undefined;
   const prior = await replayed<Session>(deps, idem);
   if (prior) return prior;
-  return writeOnce(deps, idem, async (trx) => toSession(await insertSession(trx, {
-    user_id: body.user_id,
-    session_type: body.session_type,
-    conversation_mode: (body.metadata.conversation_mode as ConversationMode | undefined) ?? 'supportive_listening',
-    title: body.title ?? null,
-    description: body.description ?? null,
-    tags: body.tags,
-    metadata: body.metadata,
-    created_at: deps.now(),
-  }), []));
+  return writeOnce(deps, idem, async (trx) =>
+    toSession(
+      await insertSession(trx, {
+        user_id: body.user_id,
+        session_type: body.session_type,
+        conversation_mode: (body.metadata.conversation_mode as ConversationMode | undefined) ?? 'supportive_listening',
+        title: body.title ?? null,
+        description: body.description ?? null,
+        tags: body.tags,
+        metadata: body.metadata,
+        created_at: deps.now(),
+      }),
+      [],
+    ),
+  );
 }
 
 export async function listSessions(deps: ServiceDeps, q: z.infer<typeof ListSessionsQuery>): Promise<Session[]> {
   await requireUser(deps, q.user_id);
-  const rows = await listSessionRows(deps.db, { userId: q.user_id, limit: q.limit, status: q.status, sessionType: q.session_type, from: dateFilterBound(q.date_from, 'from'), to: dateFilterBound(q.date_to, 'to'), theme: q.theme });
+  const rows = await listSessionRows(deps.db, {
+    userId: q.user_id,
+    limit: q.limit,
+    status: q.status,
+    sessionType: q.session_type,
+    from: dateFilterBound(q.date_from, 'from'),
+    to: dateFilterBound(q.date_to, 'to'),
+    theme: q.theme,
+  });
   return Promise.all(rows.map((s) => withRecent(deps, s)));
 }
 
@@ -55,7 +82,12 @@ export async function sessionMessages(deps: ServiceDeps, userId: string, id: str
   return (await recentMessages(deps.db, s.id, limit)).map(toMessage);
 }
 
-export async function postSessionMessage(deps: ServiceDeps, id: string, body: z.infer<typeof PostSessionMessageBody>, idempotencyKey?: string): Promise<z.infer<typeof PostSessionMessageResponse>> {
+export async function postSessionMessage(
+  deps: ServiceDeps,
+  id: string,
+  body: z.infer<typeof PostSessionMessageBody>,
+  idempotencyKey?: string,
+): Promise<z.infer<typeof PostSessionMessageResponse>> {
   const s = await loadSession(deps, body.user_id, id, 'id', body.role);
   const language = detectLanguage(body.content);
   return recordTurn(
@@ -65,7 +97,12 @@ export async function postSessionMessage(deps: ServiceDeps, id: string, body: z.
       sessionId: s.id,
       session: s,
       sessionIdPath: 'id',
-      newSession: { session_type: s.session_type as SessionType, conversation_mode: s.conversation_mode as ConversationMode, title: s.title, metadata: s.metadata },
+      newSession: {
+        session_type: s.session_type as SessionType,
+        conversation_mode: s.conversation_mode as ConversationMode,
+        title: s.title,
+        metadata: s.metadata,
+      },
       message: body.content,
       role: body.role,
       mode: s.conversation_mode as ConversationMode,
@@ -91,6 +128,8 @@ export async function exportSession(deps: ServiceDeps, userId: string, id: strin
 /** Pure: the Markdown rendering of an export. */
 export function exportToMarkdown(e: z.infer<typeof SessionExport>): string {
   const head = `# ${e.session.title ?? 'Conversation'}\n\n- Session: ${e.session.id}\n- Type: ${e.session.session_type}\n- Status: ${e.session.status}\n- Started: ${e.session.created_at}\n- Messages: ${e.messages.length}\n`;
-  const body = e.messages.map((m) => `\n## ${m.sequence}. ${m.role} — ${m.timestamp}${m.is_fallback ? ' (fallback)' : ''}\n\n${m.content}\n`).join('');
+  const body = e.messages
+    .map((m) => `\n## ${m.sequence}. ${m.role} — ${m.timestamp}${m.is_fallback ? ' (fallback)' : ''}\n\n${m.content}\n`)
+    .join('');
   return head + body;
 }

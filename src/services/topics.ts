@@ -7,7 +7,13 @@ import { requireUser } from './users.js';
 
 export async function createTopic(deps: ServiceDeps, body: CreateTopicBody): Promise<{ topic: Topic; created: boolean }> {
   await requireUser(deps, body.user_id);
-  const { id, created } = await insertTopicIdempotent(deps.db, { user_id: body.user_id, name: body.name, description: body.description ?? null, color: body.color, tags: body.tags });
+  const { id, created } = await insertTopicIdempotent(deps.db, {
+    user_id: body.user_id,
+    name: body.name,
+    description: body.description ?? null,
+    color: body.color,
+    tags: body.tags,
+  });
   return { topic: await getTopic(deps, body.user_id, id), created };
 }
 

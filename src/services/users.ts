@@ -8,7 +8,13 @@ import { toUser } from './mappers.js';
 
 export async function createUser(deps: ServiceDeps, body: CreateUserBody): Promise<User> {
   const id = body.id ?? randomUUID();
-  const row = await insertUser(deps.db, { id, username: body.username, display_name: body.display_name ?? null, timezone: body.timezone, language: body.language });
+  const row = await insertUser(deps.db, {
+    id,
+    username: body.username,
+    display_name: body.display_name ?? null,
+    timezone: body.timezone,
+    language: body.language,
+  });
   if (!row) throw new ApiError(409, 'user_exists', `user ${id} already exists`, [{ path: 'id', message: 'already exists' }]);
   return toUser(row);
 }

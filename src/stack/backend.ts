@@ -189,7 +189,11 @@ export class BackendProcess implements RunningBackend {
     // A bundled entry (see bundle.ts) is plain JavaScript with its parent watcher beside it: no tsx needed.
     const compiled = entry.endsWith('.mjs');
     const watcher = compiled ? pathToFileURL(path.join(path.dirname(entry), 'parent-watch.mjs')).href : parentWatch;
-    const args = [...(compiled ? ['--enable-source-maps'] : ['--import', 'tsx']), ...(this.opts.watchParent === false ? [] : ['--import', watcher]), entry];
+    const args = [
+      ...(compiled ? ['--enable-source-maps'] : ['--import', 'tsx']),
+      ...(this.opts.watchParent === false ? [] : ['--import', watcher]),
+      entry,
+    ];
     // process.execPath, not `npx tsx`: a wrapper process in between would survive our kill as an orphan.
     const child = spawn(process.execPath, args, {
       cwd: repoRoot,
@@ -265,6 +269,10 @@ export class BackendProcess implements RunningBackend {
         : `exited before ${stage} (code ${exit.code}, signal ${exit.signal})`;
     const output = run.tail.lines();
     const entry = this.opts.entry ?? defaultBackendEntry;
-    return new BackendBootError(`backend ${path.relative(repoRoot, path.resolve(repoRoot, entry))} ${what}; last output:\n${output.slice(-40).join('\n')}`, output, exit);
+    return new BackendBootError(
+      `backend ${path.relative(repoRoot, path.resolve(repoRoot, entry))} ${what}; last output:\n${output.slice(-40).join('\n')}`,
+      output,
+      exit,
+    );
   }
 }

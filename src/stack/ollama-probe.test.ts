@@ -12,7 +12,11 @@ describe('probeOllama', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
     try {
-      expect(await probeOllama(`127.0.0.1:${port}`)).toEqual({ host: `http://127.0.0.1:${port}`, reachable: true, models: ['llama3.2:1b'] });
+      expect(await probeOllama(`127.0.0.1:${port}`)).toEqual({
+        host: `http://127.0.0.1:${port}`,
+        reachable: true,
+        models: ['llama3.2:1b'],
+      });
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }

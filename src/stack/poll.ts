@@ -2,10 +2,7 @@
  * Re-checks a condition until it holds or the deadline passes. Readiness is always observed, never
  * assumed after a fixed delay; the interval only bounds how often the check runs.
  */
-export async function waitFor(
-  check: () => boolean | Promise<boolean>,
-  opts: { timeoutMs: number; intervalMs?: number },
-): Promise<boolean> {
+export async function waitFor(check: () => boolean | Promise<boolean>, opts: { timeoutMs: number; intervalMs?: number }): Promise<boolean> {
   const deadline = Date.now() + opts.timeoutMs;
   const interval = opts.intervalMs ?? 25;
   for (;;) {

@@ -13,11 +13,12 @@ export function summaryLines(stack: Stack, probe: OllamaProbe): string[] {
   const dataDir = relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : stack.pg.dataDir;
   const state = stack.createdDatabase ? 'new database' : 'existing data';
   const recovered = stack.pg.recoveredStaleServer ? '; stopped a server left running by a killed earlier run' : '';
-  const model = probe.reachable && probe.models.length > 0
-    ? `reachable at ${probe.host} (models: ${probe.models.join(', ')})`
-    : probe.reachable
-      ? `${probe.host} answers but has no model pulled: the offline fallback will be used`
-      : `not reachable at ${probe.host} (${probe.error ?? 'no answer'}): the offline fallback will be used`;
+  const model =
+    probe.reachable && probe.models.length > 0
+      ? `reachable at ${probe.host} (models: ${probe.models.join(', ')})`
+      : probe.reachable
+        ? `${probe.host} answers but has no model pulled: the offline fallback will be used`
+        : `not reachable at ${probe.host} (${probe.error ?? 'no answer'}): the offline fallback will be used`;
   return [
     `Journal stack up in ${ms(t.totalMs)} (PostgreSQL: ${init}start ${ms(t.pgStartMs)}; API boot ${ms(t.backendBootMs)})`,
     `  API          ${stack.apiUrl}`,

@@ -21,7 +21,20 @@ export function windowDates(now: Date, days: number, tz: string): string[] {
 
 /** The UTC offset in minutes of a zone at an instant. */
 export function offsetMinutes(at: Date, tz: string): number {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(at).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
   const asUtc = Date.UTC(+parts.year!, +parts.month! - 1, +parts.day!, +parts.hour!, +parts.minute!, +parts.second!);
   return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
 }
@@ -32,7 +45,12 @@ export function instantAt(date: string, hh: number, mm: number, tz: string): Dat
   const wall = Date.UTC(y, m - 1, d, hh, mm);
   for (const probe of [wall - 14 * 3_600_000, wall, wall + 14 * 3_600_000]) {
     const candidate = new Date(wall - offsetMinutes(new Date(probe), tz) * 60_000);
-    if (localDateOf(candidate, tz) === date && new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(candidate) === `${String(hh).padStart(2, '0')}:${String(mm).padStart(2, '0')}`) return candidate;
+    if (
+      localDateOf(candidate, tz) === date &&
+      new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(candidate) ===
+        `${String(hh).padStart(2, '0')}:${String(mm).padStart(2, '0')}`
+    )
+      return candidate;
   }
   throw new Error(`no instant for ${date} ${hh}:${mm} in ${tz}`);
 }
@@ -94,7 +112,16 @@ export function expectedMood(entries: Entry[], now: Date, days: number, tz: stri
       const of = rows.filter((e) => e.mood === m);
       const times = of.map((e) => e.created_at).sort();
       const avg = mean(of.map((e) => e.sentiment_score).filter((s): s is number => s !== null));
-      return [m, { count: counts[i], percentage: pct[i], avg_sentiment: avg === null ? null : round(avg, 4), first_entry: times[0] ?? null, last_entry: times.at(-1) ?? null }];
+      return [
+        m,
+        {
+          count: counts[i],
+          percentage: pct[i],
+          avg_sentiment: avg === null ? null : round(avg, 4),
+          first_entry: times[0] ?? null,
+          last_entry: times.at(-1) ?? null,
+        },
+      ];
     }),
   );
   const daily = dates.map((date) => {
@@ -148,6 +175,11 @@ export function expectedWriting(entries: Entry[], now: Date, days: number, tz: s
     total_reading_time_minutes: rows.reduce((a, e) => a + e.reading_time_minutes, 0),
     consistency_percentage: round((activeDates.length / days) * 100, 2),
     avg_entries_per_active_day: activeDates.length ? round(rows.length / activeDates.length, 2) : 0,
-    streak_info: { current_streak: current, longest_streak: r.length ? Math.max(...r) : 0, total_active_days: activeDates.length, last_entry_date: last },
+    streak_info: {
+      current_streak: current,
+      longest_streak: r.length ? Math.max(...r) : 0,
+      total_active_days: activeDates.length,
+      last_entry_date: last,
+    },
   };
 }

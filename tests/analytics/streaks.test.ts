@@ -12,9 +12,19 @@ describe('streaks', () => {
     const today = localDateOf(new Date(), tz);
     // 120 consecutive days ending yesterday, then a gap, then 3 older days.
     const dates = [...Array.from({ length: 120 }, (_, i) => shiftDate(today, -1 - i)), ...[0, 1, 2].map((i) => shiftDate(today, -130 - i))];
-    for (const d of dates) await stack.api.ok('createEntry', { body: { user_id: u.id, title: d, content: fixtures().entryText(), created_at: instantAt(d, 21, 0, tz).toISOString() } }, 201);
+    for (const d of dates)
+      await stack.api.ok(
+        'createEntry',
+        { body: { user_id: u.id, title: d, content: fixtures().entryText(), created_at: instantAt(d, 21, 0, tz).toISOString() } },
+        201,
+      );
     const w = await stack.api.ok('writingAnalytics', { query: { user_id: u.id, days: 365 } });
-    expect(w.streak_info).toEqual({ current_streak: 120, longest_streak: 120, total_active_days: 123, last_entry_date: shiftDate(today, -1) });
+    expect(w.streak_info).toEqual({
+      current_streak: 120,
+      longest_streak: 120,
+      total_active_days: 123,
+      last_entry_date: shiftDate(today, -1),
+    });
     const short = await stack.api.ok('writingAnalytics', { query: { user_id: u.id, days: 30 } });
     expect(short.streak_info).toMatchObject({ current_streak: 29, longest_streak: 29, total_active_days: 29 });
     expect(short.consistency_percentage).toBe(Math.round((29 / 30) * 100 * 100) / 100);

@@ -21,8 +21,13 @@ async function expectAnalyticsMatch(userId: string, entries: Entry[], tz: string
   const after = new Date();
   const { generated_at: _g1, chat: _c, ...moodBody } = mood;
   const { generated_at: _g2, ...writingBody } = writing;
-  const candidates = [before, after].map((now) => ({ mood: expectedMood(entries, now, days, tz), writing: expectedWriting(entries, now, days, tz) }));
-  const match = candidates.find((c) => JSON.stringify(c.mood) === JSON.stringify(moodBody) && JSON.stringify(c.writing) === JSON.stringify(writingBody));
+  const candidates = [before, after].map((now) => ({
+    mood: expectedMood(entries, now, days, tz),
+    writing: expectedWriting(entries, now, days, tz),
+  }));
+  const match = candidates.find(
+    (c) => JSON.stringify(c.mood) === JSON.stringify(moodBody) && JSON.stringify(c.writing) === JSON.stringify(writingBody),
+  );
   if (!match) {
     expect(moodBody).toEqual(candidates[1]!.mood);
     expect(writingBody).toEqual(candidates[1]!.writing);
@@ -36,7 +41,9 @@ async function expectAnalyticsMatch(userId: string, entries: Entry[], tz: string
 describe('analytics are user-scoped and equal an independent oracle', () => {
   it('several users with random data: each user sees exactly their own figures', async () => {
     const f = fixtures();
-    const users = await Promise.all(['UTC', 'America/Los_Angeles', 'Europe/Berlin', 'Pacific/Kiritimati'].map((timezone) => createUser(stack.api, { timezone })));
+    const users = await Promise.all(
+      ['UTC', 'America/Los_Angeles', 'Europe/Berlin', 'Pacific/Kiritimati'].map((timezone) => createUser(stack.api, { timezone })),
+    );
     // Every random draw first, in a fixed order, so the seed alone decides the data; then the writes at once.
     const plans = users.map((u) =>
       Array.from({ length: f.int(6, 12) }, () => ({
@@ -76,7 +83,10 @@ describe('analytics are user-scoped and equal an independent oracle', () => {
         const today = localDateOf(new Date(), tz);
         const days = [shiftDate(today, -2), shiftDate(today, -5), ...recentOffsetChanges(new Date(), tz)];
         const entries: Entry[] = await Promise.all(
-          days.flatMap((d) => [write(stack.api, u.id, instantAt(d, 0, 30, tz)), write(stack.api, u.id, instantAt(shiftDate(d, -1), 23, 30, tz), 'de')]),
+          days.flatMap((d) => [
+            write(stack.api, u.id, instantAt(d, 0, 30, tz)),
+            write(stack.api, u.id, instantAt(shiftDate(d, -1), 23, 30, tz), 'de'),
+          ]),
         );
         const { mood } = await expectAnalyticsMatch(u.id, entries, tz, 365);
         // Each change day holds exactly its own 00:30 entry (and the 23:30 of the day after it, if any).
@@ -87,7 +97,11 @@ describe('analytics are user-scoped and equal an independent oracle', () => {
   });
 
   it('window boundaries: days=7 and days=365 include the first local day and exclude the day before', async () => {
-    for (const [tz, days] of [['Europe/Berlin', 7], ['America/Los_Angeles', 365], ['Pacific/Kiritimati', 7]] as const) {
+    for (const [tz, days] of [
+      ['Europe/Berlin', 7],
+      ['America/Los_Angeles', 365],
+      ['Pacific/Kiritimati', 7],
+    ] as const) {
       const u = await createUser(stack.api, { timezone: tz });
       const today = localDateOf(new Date(), tz);
       const first = shiftDate(today, -(days - 1));

@@ -25,22 +25,40 @@ describe('bad input gets a 4xx in the envelope naming what is wrong, and writes 
   it('wrong types and missing fields → 422 naming each field', async () => {
     const u = await createUser(stack.api);
     const before = await rowCounts();
-    expect(await stack.api.fail('createEntry', { body: { user_id: u.id, title: 5, content: 'abc' } }, 422)).toEqual(expectedErrors.validation('title'));
+    expect(await stack.api.fail('createEntry', { body: { user_id: u.id, title: 5, content: 'abc' } }, 422)).toEqual(
+      expectedErrors.validation('title'),
+    );
     expect(await stack.api.fail('createEntry', { body: { user_id: u.id, title: 't' } }, 422)).toEqual(expectedErrors.validation('content'));
-    expect(await stack.api.fail('createEntry', { body: { user_id: u.id, title: 't', content: ' a  b ' } }, 422)).toEqual(expectedErrors.validation('content'));
-    expect(await stack.api.fail('chatMessage', { body: { user_id: u.id, message: '' } }, 422)).toEqual(expectedErrors.validation('message'));
-    expect(await stack.api.fail('chatMessage', { body: { user_id: u.id, message: 'x'.repeat(2001) } }, 422)).toEqual(expectedErrors.validation('message'));
-    expect(await stack.api.fail('createTopic', { body: { user_id: u.id, name: 'n', color: 'blue' } }, 422)).toEqual(expectedErrors.validation('color'));
+    expect(await stack.api.fail('createEntry', { body: { user_id: u.id, title: 't', content: ' a  b ' } }, 422)).toEqual(
+      expectedErrors.validation('content'),
+    );
+    expect(await stack.api.fail('chatMessage', { body: { user_id: u.id, message: '' } }, 422)).toEqual(
+      expectedErrors.validation('message'),
+    );
+    expect(await stack.api.fail('chatMessage', { body: { user_id: u.id, message: 'x'.repeat(2001) } }, 422)).toEqual(
+      expectedErrors.validation('message'),
+    );
+    expect(await stack.api.fail('createTopic', { body: { user_id: u.id, name: 'n', color: 'blue' } }, 422)).toEqual(
+      expectedErrors.validation('color'),
+    );
     expect(await stack.api.fail('createEntry', {}, 422)).toEqual(expectedErrors.validation('body'));
     expect(await rowCounts()).toEqual(before);
   });
 
   it('unknown enum values → 422 naming the field', async () => {
     const u = await createUser(stack.api);
-    expect(await stack.api.fail('chatMessage', { body: { user_id: u.id, message: 'hi', session_type: 'therapy' } }, 422)).toEqual(expectedErrors.validation('session_type'));
-    expect(await stack.api.fail('chatMessage', { body: { user_id: u.id, message: 'hi', conversation_mode: 'x' } }, 422)).toEqual(expectedErrors.validation('conversation_mode'));
-    expect(await stack.api.fail('createEntry', { body: { user_id: u.id, title: 't', content: 'abcd', entry_type: 'note' } }, 422)).toEqual(expectedErrors.validation('entry_type'));
-    expect(await stack.api.fail('listEntries', { query: { user_id: u.id, mood_filter: 'happy' } }, 422)).toEqual(expectedErrors.validation('mood_filter'));
+    expect(await stack.api.fail('chatMessage', { body: { user_id: u.id, message: 'hi', session_type: 'therapy' } }, 422)).toEqual(
+      expectedErrors.validation('session_type'),
+    );
+    expect(await stack.api.fail('chatMessage', { body: { user_id: u.id, message: 'hi', conversation_mode: 'x' } }, 422)).toEqual(
+      expectedErrors.validation('conversation_mode'),
+    );
+    expect(await stack.api.fail('createEntry', { body: { user_id: u.id, title: 't', content: 'abcd', entry_type: 'note' } }, 422)).toEqual(
+      expectedErrors.validation('entry_type'),
+    );
+    expect(await stack.api.fail('listEntries', { query: { user_id: u.id, mood_filter: 'happy' } }, 422)).toEqual(
+      expectedErrors.validation('mood_filter'),
+    );
   });
 
   it('a missing user_id on analytics and lists → 422 naming user_id, in the one envelope', async () => {
@@ -60,14 +78,24 @@ describe('bad input gets a 4xx in the envelope naming what is wrong, and writes 
     for (const days of [6, 366, 0, -1, 'abc', 7.5]) {
       expect(await stack.api.fail('moodAnalytics', { query: { user_id: u.id, days } }, 422)).toEqual(expectedErrors.validation('days'));
     }
-    expect(await stack.api.fail('writingAnalytics', { query: { user_id: u.id, tz: 'Mars/Olympus' } }, 422)).toEqual(expectedErrors.validation('tz'));
-    expect(await stack.api.fail('createUser', { body: { username: 'u', timezone: 'Nowhere/Town' } }, 422)).toEqual(expectedErrors.validation('timezone'));
+    expect(await stack.api.fail('writingAnalytics', { query: { user_id: u.id, tz: 'Mars/Olympus' } }, 422)).toEqual(
+      expectedErrors.validation('tz'),
+    );
+    expect(await stack.api.fail('createUser', { body: { username: 'u', timezone: 'Nowhere/Town' } }, 422)).toEqual(
+      expectedErrors.validation('timezone'),
+    );
   });
 
   it('created_at in the future → 422 naming created_at', async () => {
     const u = await createUser(stack.api);
     const future = new Date(Date.now() + 3_600_000).toISOString();
-    expect(await stack.api.fail('createEntry', { body: { user_id: u.id, title: 't', content: fixtures().entryText(), created_at: future } }, 422)).toEqual({
+    expect(
+      await stack.api.fail(
+        'createEntry',
+        { body: { user_id: u.id, title: 't', content: fixtures().entryText(), created_at: future } },
+        422,
+      ),
+    ).toEqual({
       error: 'validation_error',
       message: 'Invalid created_at: must not lie in the future',
       details: [{ path: 'created_at', message: 'must not lie in the future' }],
@@ -87,14 +115,22 @@ describe('bad input gets a 4xx in the envelope naming what is wrong, and writes 
   it('unknown routes → 404 in the envelope', async () => {
     const res = await fetch(`${stack.apiUrl}/api/v1/nope`);
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ error: 'route_not_found', message: 'No route GET /api/v1/nope', details: [{ path: 'url', message: 'unknown route' }] });
+    expect(await res.json()).toEqual({
+      error: 'route_not_found',
+      message: 'No route GET /api/v1/nope',
+      details: [{ path: 'url', message: 'unknown route' }],
+    });
   });
 
   it('a non-UUID Idempotency-Key reuse with another body → 409', async () => {
     const u = await createUser(stack.api);
     const key = randomUUID();
     await stack.api.ok('chatMessage', { body: { user_id: u.id, message: 'first' }, headers: { 'Idempotency-Key': key } });
-    const e = await stack.api.fail('chatMessage', { body: { user_id: u.id, message: 'different' }, headers: { 'Idempotency-Key': key } }, 409);
+    const e = await stack.api.fail(
+      'chatMessage',
+      { body: { user_id: u.id, message: 'different' }, headers: { 'Idempotency-Key': key } },
+      409,
+    );
     expect(e.error).toBe('idempotency_conflict');
   });
 });

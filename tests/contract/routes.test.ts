@@ -37,19 +37,33 @@ describe('every route answers in its contract shape', () => {
     expect(again.body.id).toBe(first.body.id);
     expect(first.body).toMatchObject({ user_id: u.id, color: '#3B82F6', entry_count: 0, last_entry_date: null });
     const at = '2026-01-15T08:30:00Z';
-    await stack.api.ok('createEntry', { body: { user_id: u.id, title: 't', content: fixtures().entryText(), topic_id: first.body.id, created_at: at } }, 201);
+    await stack.api.ok(
+      'createEntry',
+      { body: { user_id: u.id, title: 't', content: fixtures().entryText(), topic_id: first.body.id, created_at: at } },
+      201,
+    );
     const withEntry = await stack.api.ok('getTopic', { params: { id: first.body.id }, query: { user_id: u.id } });
     expect(withEntry).toMatchObject({ entry_count: 1, last_entry_date: '2026-01-15T08:30:00.000Z' });
     expect((await stack.api.ok('listTopics', { query: { user_id: u.id } })).map((t) => t.id)).toEqual([first.body.id]);
     await stack.api.ok('deleteTopic', { params: { id: first.body.id }, query: { user_id: u.id } }, 204);
     expect(await stack.api.ok('listTopics', { query: { user_id: u.id } })).toEqual([]);
-    expect(await stack.api.fail('getTopic', { params: { id: first.body.id }, query: { user_id: u.id } }, 404)).toEqual(expectedErrors.topicNotFound(first.body.id));
+    expect(await stack.api.fail('getTopic', { params: { id: first.body.id }, query: { user_id: u.id } }, 404)).toEqual(
+      expectedErrors.topicNotFound(first.body.id),
+    );
   });
 
   it('entries: create with created_at, list newest first, get, update re-analyses, delete hides', async () => {
     const u = await createUser(stack.api);
-    const older = await stack.api.ok('createEntry', { body: { user_id: u.id, title: 'older', content: fixtures().entryText('en'), created_at: '2026-02-01T10:00:00' } }, 201);
-    const newer = await stack.api.ok('createEntry', { body: { user_id: u.id, title: 'newer', content: fixtures().entryText('de'), created_at: '2026-03-01T10:00:00+01:00' } }, 201);
+    const older = await stack.api.ok(
+      'createEntry',
+      { body: { user_id: u.id, title: 'older', content: fixtures().entryText('en'), created_at: '2026-02-01T10:00:00' } },
+      201,
+    );
+    const newer = await stack.api.ok(
+      'createEntry',
+      { body: { user_id: u.id, title: 'newer', content: fixtures().entryText('de'), created_at: '2026-03-01T10:00:00+01:00' } },
+      201,
+    );
     // A naive timestamp is read as UTC; an offset is honoured.
     expect(older.created_at).toBe('2026-02-01T10:00:00.000Z');
     expect(newer.created_at).toBe('2026-03-01T09:00:00.000Z');
@@ -62,12 +76,18 @@ describe('every route answers in its contract shape', () => {
     expect((await stack.api.ok('listEntries', { query: { user_id: u.id, date_to: '2026-02-01' } })).map((e) => e.id)).toEqual([older.id]);
     expect((await stack.api.ok('listEntries', { query: { user_id: u.id, limit: 1, skip: 1 } })).map((e) => e.id)).toEqual([older.id]);
     expect(await stack.api.ok('getEntry', { params: { id: older.id }, query: { user_id: u.id } })).toEqual(older);
-    const updated = await stack.api.ok('updateEntry', { params: { id: older.id }, query: { user_id: u.id }, body: { content: 'Ich bin heute sehr glücklich und dankbar.', is_favorite: true } });
+    const updated = await stack.api.ok('updateEntry', {
+      params: { id: older.id },
+      query: { user_id: u.id },
+      body: { content: 'Ich bin heute sehr glücklich und dankbar.', is_favorite: true },
+    });
     expect(updated).toMatchObject({ version: 2, is_favorite: true });
     expect(updated.emotion_analysis?.language).toBe('de');
     await stack.api.ok('deleteEntry', { params: { id: older.id }, query: { user_id: u.id } }, 204);
     expect((await stack.api.ok('listEntries', { query: { user_id: u.id } })).map((e) => e.id)).toEqual([newer.id]);
-    expect(await stack.api.fail('getEntry', { params: { id: older.id }, query: { user_id: u.id } }, 404)).toEqual(expectedErrors.entryNotFound(older.id));
+    expect(await stack.api.fail('getEntry', { params: { id: older.id }, query: { user_id: u.id } }, 404)).toEqual(
+      expectedErrors.entryNotFound(older.id),
+    );
   });
 
   it('entries: sentiment_score is a polarity and mood follows it', async () => {
@@ -91,10 +111,14 @@ describe('every route answers in its contract shape', () => {
 
   it('chat: message, conversations, history, start, end, modes, styles, stats, health', async () => {
     const u = await createUser(stack.api);
-    const first = await stack.api.ok('chatMessage', { body: { user_id: u.id, message: 'I had a long day at work.', session_type: 'inner_voice' } });
+    const first = await stack.api.ok('chatMessage', {
+      body: { user_id: u.id, message: 'I had a long day at work.', session_type: 'inner_voice' },
+    });
     expect(first.conversation_stage).toBe('opening');
     expect(first.processing_metadata).toMatchObject({ fallback_response: false, turn_count: 1, session_type: 'inner_voice' });
-    const second = await stack.api.ok('chatMessage', { body: { user_id: u.id, session_id: first.session_id, message: 'And I could not sleep.' } });
+    const second = await stack.api.ok('chatMessage', {
+      body: { user_id: u.id, session_id: first.session_id, message: 'And I could not sleep.' },
+    });
     expect(second.session_id).toBe(first.session_id);
     expect(second.processing_metadata.turn_count).toBe(2);
     expect(second.conversation_stage).toBe('exploration');
@@ -103,7 +127,12 @@ describe('every route answers in its contract shape', () => {
     expect(convs.conversations[0]).toMatchObject({ id: first.session_id, session_type: 'inner_voice', message_count: 4, status: 'active' });
     const hist = await stack.api.ok('history', { params: { session_id: first.session_id }, query: { user_id: u.id } });
     expect(hist.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
-    expect(hist.messages.map((m) => m.content)).toEqual(['I had a long day at work.', first.content, 'And I could not sleep.', second.content]);
+    expect(hist.messages.map((m) => m.content)).toEqual([
+      'I had a long day at work.',
+      first.content,
+      'And I could not sleep.',
+      second.content,
+    ]);
     const started = await stack.api.ok('startConversation', { body: { user_id: u.id, conversation_mode: 'goal_setting' } }, 201);
     expect(started).toMatchObject({ session_type: 'growth_challenge', status: 'active', conversation_stage: 'opening' });
     const ended = await stack.api.ok('endConversation', { params: { session_id: first.session_id }, query: { user_id: u.id } });
@@ -121,7 +150,11 @@ describe('every route answers in its contract shape', () => {
     const u = await createUser(stack.api);
     const s = await stack.api.ok('createSession', { body: { user_id: u.id, session_type: 'pattern_detective', title: 'Patterns' } }, 201);
     expect(s).toMatchObject({ user_id: u.id, session_type: 'pattern_detective', status: 'active', message_count: 0, recent_messages: [] });
-    const posted = await stack.api.ok('postSessionMessage', { params: { id: s.id }, body: { user_id: u.id, content: 'I always procrastinate on Mondays.' } }, 201);
+    const posted = await stack.api.ok(
+      'postSessionMessage',
+      { params: { id: s.id }, body: { user_id: u.id, content: 'I always procrastinate on Mondays.' } },
+      201,
+    );
     expect(posted.user_message).toMatchObject({ role: 'user', sequence: 1 });
     expect(posted.assistant_message).toMatchObject({ role: 'assistant', sequence: 2 });
     expect((await stack.api.ok('listSessions', { query: { user_id: u.id } })).map((x) => x.id)).toEqual([s.id]);
@@ -134,8 +167,12 @@ describe('every route answers in its contract shape', () => {
     const md = await stack.api.ok('exportSession', { params: { id: s.id }, query: { user_id: u.id, format: 'markdown' } });
     expect(typeof md === 'string' && md.startsWith('# Patterns')).toBe(true);
     await stack.api.ok('deleteSession', { params: { id: s.id }, query: { user_id: u.id } }, 204);
-    expect(await stack.api.fail('getSession', { params: { id: s.id }, query: { user_id: u.id } }, 404)).toEqual(expectedErrors.sessionNotFound(s.id));
-    expect(await stack.api.fail('history', { params: { session_id: s.id }, query: { user_id: u.id } }, 404)).toEqual(expectedErrors.sessionNotFound(s.id, 'session_id'));
+    expect(await stack.api.fail('getSession', { params: { id: s.id }, query: { user_id: u.id } }, 404)).toEqual(
+      expectedErrors.sessionNotFound(s.id),
+    );
+    expect(await stack.api.fail('history', { params: { session_id: s.id }, query: { user_id: u.id } }, 404)).toEqual(
+      expectedErrors.sessionNotFound(s.id, 'session_id'),
+    );
   });
 
   it('collection routes answer with and without a trailing slash, without redirects', async () => {

@@ -13,7 +13,9 @@ describe('database schema', () => {
       ctx.skip();
     }
     const rows = await sql<{ table_name: string; column_name: string }>`
-      SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name NOT LIKE 'kysely_%'`.execute(stack.db);
+      SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name NOT LIKE 'kysely_%'`.execute(
+      stack.db,
+    );
     const actual: Record<string, string[]> = {};
     for (const r of rows.rows) (actual[r.table_name] ??= []).push(r.column_name);
     const declared = Object.fromEntries(Object.entries(TABLE_COLUMNS).map(([t, cols]) => [t, Object.keys(cols).sort()]));
@@ -25,13 +27,39 @@ describe('database schema', () => {
     expect(dev?.id).toBe(DEV_USER_ID);
     const session = await stack.db
       .insertInto('chat_sessions')
-      .values({ user_id: DEV_USER_ID, session_type: 'free_chat', conversation_mode: 'supportive_listening', title: null, description: null, status: 'active', tags: '[]', metadata: '{}', deleted_at: null })
+      .values({
+        user_id: DEV_USER_ID,
+        session_type: 'free_chat',
+        conversation_mode: 'supportive_listening',
+        title: null,
+        description: null,
+        status: 'active',
+        tags: '[]',
+        metadata: '{}',
+        deleted_at: null,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const msg = (sequence: number, user_id = DEV_USER_ID) => ({ session_id: session.id, user_id, sequence, role: 'user', content: 'x', metadata: '{}', is_fallback: false, sentiment_polarity: null, crisis: false });
+    const msg = (sequence: number, user_id = DEV_USER_ID) => ({
+      session_id: session.id,
+      user_id,
+      sequence,
+      role: 'user',
+      content: 'x',
+      metadata: '{}',
+      is_fallback: false,
+      sentiment_polarity: null,
+      crisis: false,
+    });
     await stack.db.insertInto('chat_messages').values(msg(1)).execute();
     await expect(stack.db.insertInto('chat_messages').values(msg(1)).execute()).rejects.toThrow(/unique/i);
-    await expect(stack.db.insertInto('chat_messages').values(msg(2, '00000000-0000-0000-0000-000000000002')).execute()).rejects.toThrow(/foreign key/i);
-    await expect(sql`INSERT INTO entries (user_id, title, content, entry_type, language, word_count, reading_time_minutes, sentiment_score) VALUES (${DEV_USER_ID}, 't', 'c', 'journal', 'en', 1, 1, -1.5)`.execute(stack.db)).rejects.toThrow(/check constraint/i);
+    await expect(stack.db.insertInto('chat_messages').values(msg(2, '00000000-0000-0000-0000-000000000002')).execute()).rejects.toThrow(
+      /foreign key/i,
+    );
+    await expect(
+      sql`INSERT INTO entries (user_id, title, content, entry_type, language, word_count, reading_time_minutes, sentiment_score) VALUES (${DEV_USER_ID}, 't', 'c', 'journal', 'en', 1, 1, -1.5)`.execute(
+        stack.db,
+      ),
+    ).rejects.toThrow(/check constraint/i);
   });
 });

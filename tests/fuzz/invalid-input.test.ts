@@ -25,14 +25,33 @@ async function validInputs(): Promise<Partial<Record<RouteId, Valid>>> {
     listTopics: { query: { user_id } },
     getTopic: { params: { id: topic.id }, query: { user_id } },
     deleteTopic: { params: { id: topic.id }, query: { user_id } },
-    createEntry: { body: { user_id, title: 't', content: 'valid content', entry_type: 'journal', topic_id: topic.id, tags: [], created_at: '2026-01-01T00:00:00Z' } },
+    createEntry: {
+      body: {
+        user_id,
+        title: 't',
+        content: 'valid content',
+        entry_type: 'journal',
+        topic_id: topic.id,
+        tags: [],
+        created_at: '2026-01-01T00:00:00Z',
+      },
+    },
     listEntries: { query: { user_id, skip: 0, limit: 10, topic_id: topic.id, mood_filter: 'neutral' } },
     moodAnalytics: { query: { user_id, days: 30, tz: 'UTC' } },
     writingAnalytics: { query: { user_id, days: 30, tz: 'UTC' } },
     getEntry: { params: { id: entry.id }, query: { user_id } },
     updateEntry: { params: { id: entry.id }, query: { user_id }, body: { title: 'new', is_favorite: true } },
     deleteEntry: { params: { id: entry.id }, query: { user_id } },
-    chatMessage: { body: { user_id, session_id: sid, message: 'hi', conversation_mode: 'goal_setting', preferred_style: 'practical', session_type: 'free_chat' } },
+    chatMessage: {
+      body: {
+        user_id,
+        session_id: sid,
+        message: 'hi',
+        conversation_mode: 'goal_setting',
+        preferred_style: 'practical',
+        session_type: 'free_chat',
+      },
+    },
     conversations: { query: { user_id, limit: 5 } },
     history: { params: { session_id: sid }, query: { user_id, limit: 5 } },
     startConversation: { body: { user_id, conversation_mode: 'goal_setting', session_type: 'inner_voice' } },
@@ -83,7 +102,11 @@ describe('fuzz: invalid params, queries and bodies for every route', () => {
       const base = valid[id]!;
       await fc.assert(
         fc.asyncProperty(mutationsFor(spec)!, async (m) => {
-          const input = { params: { ...base.params }, query: { ...base.query }, body: base.body ? { ...base.body } : undefined } as Required<Valid>;
+          const input = {
+            params: { ...base.params },
+            query: { ...base.query },
+            body: base.body ? { ...base.body } : undefined,
+          } as Required<Valid>;
           (input[m.where] as Record<string, unknown>)[m.field] = m.value;
           const out = await stack.api.call(id, input);
           expect(out.status, `${id} ${m.where}.${m.field}=${JSON.stringify(m.value)}`).toBeLessThan(500);

@@ -33,10 +33,15 @@ function unwrap(s: JsonSchema): JsonSchema {
 export function invalidJsonValue(raw: JsonSchema): fc.Arbitrary<unknown> {
   const s = unwrap(raw);
   const notString = fc.oneof(fc.integer(), fc.boolean(), fc.constant([]), fc.constant({}));
-  if (s.enum) return fc.oneof(fc.string({ minLength: 1, maxLength: 12 }).filter((x) => !s.enum!.includes(x)), notString);
+  if (s.enum)
+    return fc.oneof(
+      fc.string({ minLength: 1, maxLength: 12 }).filter((x) => !s.enum!.includes(x)),
+      notString,
+    );
   if (s.type === 'string') {
     const options: fc.Arbitrary<unknown>[] = [notString];
-    if (s.format === 'uuid' || s.pattern?.includes('[0-9a-fA-F]{8}')) options.push(fc.string({ maxLength: 40 }).filter((x) => !UUID.test(x)));
+    if (s.format === 'uuid' || s.pattern?.includes('[0-9a-fA-F]{8}'))
+      options.push(fc.string({ maxLength: 40 }).filter((x) => !UUID.test(x)));
     if (s.maxLength !== undefined) options.push(fc.constant('x'.repeat(s.maxLength + 1)));
     return fc.oneof(...options);
   }
@@ -57,7 +62,8 @@ export function invalidWireString(raw: JsonSchema): fc.Arbitrary<string> | null 
   const s = unwrap(raw);
   const word = fc.stringMatching(/^[a-zA-Z0-9_]{1,30}$/);
   if (s.enum) return word.filter((x) => !s.enum!.includes(x));
-  if (s.type === 'string' && (s.format === 'uuid' || s.pattern?.includes('[0-9a-fA-F]{8}'))) return fc.stringMatching(/^[a-zA-Z0-9-]{1,40}$/).filter((x) => !UUID.test(x));
+  if (s.type === 'string' && (s.format === 'uuid' || s.pattern?.includes('[0-9a-fA-F]{8}')))
+    return fc.stringMatching(/^[a-zA-Z0-9-]{1,40}$/).filter((x) => !UUID.test(x));
   if (s.type === 'integer' || s.type === 'number') {
     const options: fc.Arbitrary<string>[] = [fc.stringMatching(/^[a-z]{1,6}$/), fc.constant('1.5')];
     if (s.minimum !== undefined) options.push(fc.integer({ min: -100_000, max: Math.ceil(s.minimum) - 1 }).map(String));

@@ -23,8 +23,12 @@ describe('PostgreSQL stopped and started under a running backend', () => {
     expect(down.status).toBe(503);
     expect(down.body).toMatchObject({ status: 'unhealthy', database_available: false, service_stats: null });
     expect(await stack.api.ok('readiness', {}, 503)).toMatchObject({ status: 'unhealthy', components: { database: { status: 'down' } } });
-    expect(await stack.api.fail('createEntry', { body: { user_id: u.id, title: 'during', content: fixtures().entryText() } }, 503)).toEqual(expectedErrors.databaseUnavailable());
-    expect(await stack.api.fail('chatMessage', { body: { user_id: u.id, message: 'during the outage' } }, 503)).toEqual(expectedErrors.databaseUnavailable());
+    expect(await stack.api.fail('createEntry', { body: { user_id: u.id, title: 'during', content: fixtures().entryText() } }, 503)).toEqual(
+      expectedErrors.databaseUnavailable(),
+    );
+    expect(await stack.api.fail('chatMessage', { body: { user_id: u.id, message: 'during the outage' } }, 503)).toEqual(
+      expectedErrors.databaseUnavailable(),
+    );
     expect(await stack.api.fail('listEntries', { query: { user_id: u.id } }, 503)).toEqual(expectedErrors.databaseUnavailable());
 
     await stack.postgres.start();

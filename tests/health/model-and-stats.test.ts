@@ -12,18 +12,27 @@ async function dbCounters(userId?: string) {
   const scoped = userId ? sql`AND s.user_id = ${userId}` : sql``;
   const r = await sql<{ total_conversations: number; messages_processed: number }>`
     SELECT (SELECT count(*)::int FROM chat_sessions s WHERE s.deleted_at IS NULL ${scoped}) AS total_conversations,
-           (SELECT count(*)::int FROM chat_messages m JOIN chat_sessions s ON s.id = m.session_id WHERE s.deleted_at IS NULL AND m.role = 'user' ${scoped}) AS messages_processed`.execute(stack.db);
+           (SELECT count(*)::int FROM chat_messages m JOIN chat_sessions s ON s.id = m.session_id WHERE s.deleted_at IS NULL AND m.role = 'user' ${scoped}) AS messages_processed`.execute(
+    stack.db,
+  );
   return r.rows[0]!;
 }
 
 describe('health follows the model stub', () => {
   it('healthy → degraded (200) while the model fails → healthy again by itself', async () => {
-    expect(await stack.api.ok('chatHealth', {}, 200)).toMatchObject({ status: 'healthy', llm_service_available: true, dependencies_available: true });
+    expect(await stack.api.ok('chatHealth', {}, 200)).toMatchObject({
+      status: 'healthy',
+      llm_service_available: true,
+      dependencies_available: true,
+    });
     stack.ollama.use(...serverError());
-    const degraded = await waitFor(async () => {
-      const h = await stack.api.ok('chatHealth', {}, 200);
-      return h.status === 'degraded' ? h : null;
-    }, { what: 'degraded health' });
+    const degraded = await waitFor(
+      async () => {
+        const h = await stack.api.ok('chatHealth', {}, 200);
+        return h.status === 'degraded' ? h : null;
+      },
+      { what: 'degraded health' },
+    );
     expect(degraded).toMatchObject({ database_available: true, llm_service_available: false, dependencies_available: false });
     const ready = await stack.api.ok('readiness', {}, 200);
     expect(ready).toMatchObject({ status: 'degraded', components: { database: { status: 'up' }, llm: { status: 'down' } } });
@@ -40,13 +49,23 @@ describe('health follows the model stub', () => {
     it(`a model failure (${name}) still stores the turn, answers a flagged fallback in the message's language`, async () => {
       const u = await createUser(stack.api);
       stack.ollama.use(...fault({ path: 'chat' }));
-      const res = await stack.api.ok('chatMessage', { body: { user_id: u.id, message: 'Ich bin heute sehr müde und traurig, weil die Arbeit anstrengend war.' } });
+      const res = await stack.api.ok('chatMessage', {
+        body: { user_id: u.id, message: 'Ich bin heute sehr müde und traurig, weil die Arbeit anstrengend war.' },
+      });
       stack.ollama.resetHandlers();
       expect(res.processing_metadata.fallback_response).toBe(true);
       expect(res.processing_metadata.language).toBe('de');
       expect(res.content).not.toMatch(/I'm sorry, I couldn't generate a response/i);
-      const rows = await stack.db.selectFrom('chat_messages').select(['role', 'content', 'is_fallback']).where('session_id', '=', res.session_id).orderBy('sequence').execute();
-      expect(rows.map((r) => [r.role, r.is_fallback])).toEqual([['user', false], ['assistant', true]]);
+      const rows = await stack.db
+        .selectFrom('chat_messages')
+        .select(['role', 'content', 'is_fallback'])
+        .where('session_id', '=', res.session_id)
+        .orderBy('sequence')
+        .execute();
+      expect(rows.map((r) => [r.role, r.is_fallback])).toEqual([
+        ['user', false],
+        ['assistant', true],
+      ]);
       expect(rows[1]!.content).toBe(res.content);
       const hist = await stack.api.ok('history', { params: { session_id: res.session_id }, query: { user_id: u.id } });
       expect(hist.messages[1]!.metadata).toMatchObject({ is_fallback: true });
@@ -73,8 +92,16 @@ describe('/chat/stats is derived from the database', () => {
     expect(global.service_stats).toMatchObject(await dbCounters());
     expect(global.user_id).toBeNull();
     const mine = await stack.api.ok('chatStats', { query: { user_id: a.id } });
-    expect(mine.service_stats).toMatchObject({ ...(await dbCounters(a.id)), total_conversations: 1, messages_processed: 2, active_conversations: 1 });
-    expect((await stack.api.ok('chatStats', { query: { user_id: b.id } })).service_stats).toMatchObject({ total_conversations: 1, messages_processed: 1 });
+    expect(mine.service_stats).toMatchObject({
+      ...(await dbCounters(a.id)),
+      total_conversations: 1,
+      messages_processed: 2,
+      active_conversations: 1,
+    });
+    expect((await stack.api.ok('chatStats', { query: { user_id: b.id } })).service_stats).toMatchObject({
+      total_conversations: 1,
+      messages_processed: 1,
+    });
   });
 
   it('survives a restart unchanged and agrees between two backend processes on one database', async (ctx) => {

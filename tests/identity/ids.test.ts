@@ -13,7 +13,9 @@ const NOT_UUIDS = ['default_user', '123', '00000000-0000-0000-0000-00000000000g'
 async function devUserRows() {
   const r = await sql<{ n: number }>`
     SELECT (SELECT count(*) FROM entries WHERE user_id = ${DEV_USER_ID}) + (SELECT count(*) FROM topics WHERE user_id = ${DEV_USER_ID})
-         + (SELECT count(*) FROM chat_sessions WHERE user_id = ${DEV_USER_ID}) + (SELECT count(*) FROM chat_messages WHERE user_id = ${DEV_USER_ID}) AS n`.execute(stack.db);
+         + (SELECT count(*) FROM chat_sessions WHERE user_id = ${DEV_USER_ID}) + (SELECT count(*) FROM chat_messages WHERE user_id = ${DEV_USER_ID}) AS n`.execute(
+    stack.db,
+  );
   return Number(r.rows[0]!.n);
 }
 
@@ -21,7 +23,11 @@ async function devUserRows() {
 async function populatedUser() {
   const u = await createUser(stack.api);
   const topic = await stack.api.ok('createTopic', { body: { user_id: u.id, name: fixtures().topicName() } });
-  const entry = await stack.api.ok('createEntry', { body: { user_id: u.id, title: 't', content: fixtures().entryText(), topic_id: topic.id } }, 201);
+  const entry = await stack.api.ok(
+    'createEntry',
+    { body: { user_id: u.id, title: 't', content: fixtures().entryText(), topic_id: topic.id } },
+    201,
+  );
   const chat = await stack.api.ok('chatMessage', { body: { user_id: u.id, message: 'Hello there', session_type: 'reflection_buddy' } });
   const session = await stack.api.ok('createSession', { body: { user_id: u.id, session_type: 'free_chat' } }, 201);
   return { u, topic, entry, chat, session };
@@ -117,20 +123,38 @@ describe('identity: the user id given is the one stored and read', () => {
     const owner = await populatedUser();
     const other = await createUser(stack.api);
     const q = { user_id: other.id };
-    expect(await stack.api.fail('getEntry', { params: { id: owner.entry.id }, query: q }, 404)).toEqual(expectedErrors.entryNotFound(owner.entry.id));
-    expect(await stack.api.fail('updateEntry', { params: { id: owner.entry.id }, query: q, body: { title: 'hijack' } }, 404)).toEqual(expectedErrors.entryNotFound(owner.entry.id));
-    expect(await stack.api.fail('deleteEntry', { params: { id: owner.entry.id }, query: q }, 404)).toEqual(expectedErrors.entryNotFound(owner.entry.id));
-    expect(await stack.api.fail('getTopic', { params: { id: owner.topic.id }, query: q }, 404)).toEqual(expectedErrors.topicNotFound(owner.topic.id));
-    expect(await stack.api.fail('deleteTopic', { params: { id: owner.topic.id }, query: q }, 404)).toEqual(expectedErrors.topicNotFound(owner.topic.id));
+    expect(await stack.api.fail('getEntry', { params: { id: owner.entry.id }, query: q }, 404)).toEqual(
+      expectedErrors.entryNotFound(owner.entry.id),
+    );
+    expect(await stack.api.fail('updateEntry', { params: { id: owner.entry.id }, query: q, body: { title: 'hijack' } }, 404)).toEqual(
+      expectedErrors.entryNotFound(owner.entry.id),
+    );
+    expect(await stack.api.fail('deleteEntry', { params: { id: owner.entry.id }, query: q }, 404)).toEqual(
+      expectedErrors.entryNotFound(owner.entry.id),
+    );
+    expect(await stack.api.fail('getTopic', { params: { id: owner.topic.id }, query: q }, 404)).toEqual(
+      expectedErrors.topicNotFound(owner.topic.id),
+    );
+    expect(await stack.api.fail('deleteTopic', { params: { id: owner.topic.id }, query: q }, 404)).toEqual(
+      expectedErrors.topicNotFound(owner.topic.id),
+    );
     const sid = owner.chat.session_id;
     expect(await stack.api.fail('getSession', { params: { id: sid }, query: q }, 404)).toEqual(expectedErrors.sessionNotFound(sid));
     expect(await stack.api.fail('sessionMessages', { params: { id: sid }, query: q }, 404)).toEqual(expectedErrors.sessionNotFound(sid));
-    expect(await stack.api.fail('postSessionMessage', { params: { id: sid }, body: { user_id: other.id, content: 'intrude' } }, 404)).toEqual(expectedErrors.sessionNotFound(sid));
+    expect(
+      await stack.api.fail('postSessionMessage', { params: { id: sid }, body: { user_id: other.id, content: 'intrude' } }, 404),
+    ).toEqual(expectedErrors.sessionNotFound(sid));
     expect(await stack.api.fail('deleteSession', { params: { id: sid }, query: q }, 404)).toEqual(expectedErrors.sessionNotFound(sid));
     expect(await stack.api.fail('exportSession', { params: { id: sid }, query: q }, 404)).toEqual(expectedErrors.sessionNotFound(sid));
-    expect(await stack.api.fail('history', { params: { session_id: sid }, query: q }, 404)).toEqual(expectedErrors.sessionNotFound(sid, 'session_id'));
-    expect(await stack.api.fail('endConversation', { params: { session_id: sid }, query: q }, 404)).toEqual(expectedErrors.sessionNotFound(sid, 'session_id'));
-    expect(await stack.api.fail('chatMessage', { body: { user_id: other.id, session_id: sid, message: 'intrude' } }, 404)).toEqual(expectedErrors.sessionNotFound(sid, 'session_id'));
+    expect(await stack.api.fail('history', { params: { session_id: sid }, query: q }, 404)).toEqual(
+      expectedErrors.sessionNotFound(sid, 'session_id'),
+    );
+    expect(await stack.api.fail('endConversation', { params: { session_id: sid }, query: q }, 404)).toEqual(
+      expectedErrors.sessionNotFound(sid, 'session_id'),
+    );
+    expect(await stack.api.fail('chatMessage', { body: { user_id: other.id, session_id: sid, message: 'intrude' } }, 404)).toEqual(
+      expectedErrors.sessionNotFound(sid, 'session_id'),
+    );
     // The owner still sees everything unchanged.
     expect(await stack.api.ok('getEntry', { params: { id: owner.entry.id }, query: { user_id: owner.u.id } })).toEqual(owner.entry);
     const hist = await stack.api.ok('history', { params: { session_id: sid }, query: { user_id: owner.u.id } });

@@ -9,30 +9,66 @@ const stack = useStack();
 describe('client fields are stored, not dropped', () => {
   it('entries keep created_at, entry_type, template_id, tags and topic', async () => {
     const u = await createUser(stack.api);
-    const topic = await stack.api.ok('createTopic', { body: { user_id: u.id, name: 'kept', description: 'd', color: '#AA00FF', tags: ['x'] } });
+    const topic = await stack.api.ok('createTopic', {
+      body: { user_id: u.id, name: 'kept', description: 'd', color: '#AA00FF', tags: ['x'] },
+    });
     expect(topic).toMatchObject({ user_id: u.id, description: 'd', color: '#AA00FF', tags: ['x'] });
     const template = randomUUID();
-    const e = await stack.api.ok('createEntry', { body: { user_id: u.id, title: 'kept', content: fixtures().entryText(), entry_type: 'topic', template_id: template, tags: ['a', 'b'], topic_id: topic.id, created_at: '2025-12-24T18:00:00+01:00' } }, 201);
+    const e = await stack.api.ok(
+      'createEntry',
+      {
+        body: {
+          user_id: u.id,
+          title: 'kept',
+          content: fixtures().entryText(),
+          entry_type: 'topic',
+          template_id: template,
+          tags: ['a', 'b'],
+          topic_id: topic.id,
+          created_at: '2025-12-24T18:00:00+01:00',
+        },
+      },
+      201,
+    );
     const row = await stack.db.selectFrom('entries').selectAll().where('id', '=', e.id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ user_id: u.id, entry_type: 'topic', template_id: template, topic_id: topic.id, tags: ['a', 'b'] });
     expect(row.created_at.toISOString()).toBe('2025-12-24T17:00:00.000Z');
-    expect(await stack.api.ok('getEntry', { params: { id: e.id }, query: { user_id: u.id } })).toMatchObject({ entry_type: 'topic', template_id: template, created_at: '2025-12-24T17:00:00.000Z' });
+    expect(await stack.api.ok('getEntry', { params: { id: e.id }, query: { user_id: u.id } })).toMatchObject({
+      entry_type: 'topic',
+      template_id: template,
+      created_at: '2025-12-24T17:00:00.000Z',
+    });
   });
 
   it('chat keeps session_type, context_metadata and its timestamp', async () => {
     const u = await createUser(stack.api);
     const at = '2026-05-04T07:15:00Z';
-    const r = await stack.api.ok('chatMessage', { body: { user_id: u.id, message: 'Heute war ein guter Tag.', session_type: 'growth_challenge', conversation_mode: 'mindfulness_coaching', context_metadata: { theme: 'Arbeit', language: 'de', timestamp: at } } });
+    const r = await stack.api.ok('chatMessage', {
+      body: {
+        user_id: u.id,
+        message: 'Heute war ein guter Tag.',
+        session_type: 'growth_challenge',
+        conversation_mode: 'mindfulness_coaching',
+        context_metadata: { theme: 'Arbeit', language: 'de', timestamp: at },
+      },
+    });
     const session = await stack.db.selectFrom('chat_sessions').selectAll().where('id', '=', r.session_id).executeTakeFirstOrThrow();
     expect(session).toMatchObject({ user_id: u.id, session_type: 'growth_challenge', conversation_mode: 'mindfulness_coaching' });
     expect(session.created_at.toISOString()).toBe('2026-05-04T07:15:00.000Z');
-    const msgs = await stack.db.selectFrom('chat_messages').selectAll().where('session_id', '=', r.session_id).orderBy('sequence').execute();
+    const msgs = await stack.db
+      .selectFrom('chat_messages')
+      .selectAll()
+      .where('session_id', '=', r.session_id)
+      .orderBy('sequence')
+      .execute();
     expect(msgs[0]!.metadata).toMatchObject({ context_metadata: { theme: 'Arbeit', language: 'de', timestamp: at } });
     expect(msgs[0]!.created_at.toISOString()).toBe('2026-05-04T07:15:00.000Z');
     expect(msgs[1]!.created_at.getTime()).toBeGreaterThan(msgs[0]!.created_at.getTime());
     expect((await stack.api.ok('listSessions', { query: { user_id: u.id, theme: 'Arbeit' } })).map((s) => s.id)).toEqual([r.session_id]);
     // Without session_type, the mode maps as in the original.
-    const mapped = await stack.api.ok('chatMessage', { body: { user_id: u.id, message: 'hello', conversation_mode: 'cognitive_reframing' } });
+    const mapped = await stack.api.ok('chatMessage', {
+      body: { user_id: u.id, message: 'hello', conversation_mode: 'cognitive_reframing' },
+    });
     expect(mapped.processing_metadata.session_type).toBe('pattern_detective');
   });
 });

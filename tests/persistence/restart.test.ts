@@ -31,8 +31,15 @@ describe('persistence across backend restarts', () => {
   it('messages keep a strict user-before-assistant order that survives sorting by time', async () => {
     const u = await createUser(stack.api);
     let sid: string | undefined;
-    for (const m of ['a', 'b', 'c']) sid = (await stack.api.ok('chatMessage', { body: { user_id: u.id, session_id: sid, message: m } })).session_id;
-    const rows = await stack.db.selectFrom('chat_messages').select(['sequence', 'role', 'created_at']).where('session_id', '=', sid!).orderBy('created_at').orderBy('sequence').execute();
+    for (const m of ['a', 'b', 'c'])
+      sid = (await stack.api.ok('chatMessage', { body: { user_id: u.id, session_id: sid, message: m } })).session_id;
+    const rows = await stack.db
+      .selectFrom('chat_messages')
+      .select(['sequence', 'role', 'created_at'])
+      .where('session_id', '=', sid!)
+      .orderBy('created_at')
+      .orderBy('sequence')
+      .execute();
     expect(rows.map((r) => r.sequence)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(rows.map((r) => r.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user', 'assistant']);
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.created_at.getTime()).toBeGreaterThan(rows[i - 1]!.created_at.getTime());
@@ -45,7 +52,10 @@ describe('persistence across backend restarts', () => {
     }
     const u = await createUser(stack.api);
     const f = fixtures();
-    const requests = Array.from({ length: 40 }, (_, i) => ({ key: randomUUID(), body: { user_id: u.id, message: `burst ${i}: ${f.entryText('en', 1)}` } }));
+    const requests = Array.from({ length: 40 }, (_, i) => ({
+      key: randomUUID(),
+      body: { user_id: u.id, message: `burst ${i}: ${f.entryText('en', 1)}` },
+    }));
     const acknowledged = new Map<string, { session_id: string; message_id: string }>();
     // A model that takes 20-80 ms keeps many requests in flight when the kill lands.
     stack.ollama.use(
@@ -54,7 +64,9 @@ describe('persistence across backend restarts', () => {
         return normalAnswer('chat', request);
       }),
     );
-    const killer = waitFor(() => acknowledged.size >= 8, { timeoutMs: 30_000, intervalMs: 2, what: '8 acknowledged writes' }).then(() => stack.backend.kill());
+    const killer = waitFor(() => acknowledged.size >= 8, { timeoutMs: 30_000, intervalMs: 2, what: '8 acknowledged writes' }).then(() =>
+      stack.backend.kill(),
+    );
     await Promise.all(
       requests.map(async (r) => {
         const out = await stack.api.call('chatMessage', { body: r.body, headers: { 'Idempotency-Key': r.key } }).catch(() => null);

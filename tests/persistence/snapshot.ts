@@ -11,14 +11,26 @@ export async function populate(stack: TestStack) {
   for (let i = 0; i < 6; i++) {
     const lang = f.pick(['en', 'de'] as const);
     const at = new Date(Date.now() - f.int(0, 60) * 86_400_000 - f.int(0, 80_000) * 1000);
-    await stack.api.ok('createEntry', { body: { user_id: u.id, ...f.entry(lang), topic_id: f.pick(topics).id, created_at: at.toISOString() } }, 201);
+    await stack.api.ok(
+      'createEntry',
+      { body: { user_id: u.id, ...f.entry(lang), topic_id: f.pick(topics).id, created_at: at.toISOString() } },
+      201,
+    );
   }
   for (const type of SESSION_TYPES) {
     const lang = f.pick(['en', 'de'] as const);
     let sessionId: string | undefined;
     for (const [i, turn] of f.turns(lang, f.int(1, 3)).entries()) {
       const at = new Date(Date.now() - 3 * 86_400_000 + i * 60_000).toISOString();
-      const r = await stack.api.ok('chatMessage', { body: { user_id: u.id, session_id: sessionId, message: turn, session_type: type, context_metadata: { theme: 'persistence', language: lang, timestamp: at } } });
+      const r = await stack.api.ok('chatMessage', {
+        body: {
+          user_id: u.id,
+          session_id: sessionId,
+          message: turn,
+          session_type: type,
+          context_metadata: { theme: 'persistence', language: lang, timestamp: at },
+        },
+      });
       sessionId = r.session_id;
     }
   }

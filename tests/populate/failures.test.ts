@@ -69,7 +69,13 @@ describe('the original failures, each as a test', () => {
       }),
     );
     const file = join(dir, 'chat.json');
-    const { exitCode, report, err } = await populate(stack, { testUser: user.id, journalEntries: 0, chatSessions: 4, concurrency: 1, report: file });
+    const { exitCode, report, err } = await populate(stack, {
+      testUser: user.id,
+      journalEntries: 0,
+      chatSessions: 4,
+      concurrency: 1,
+      report: file,
+    });
     expect(exitCode).toBe(1);
     expect(err).toMatch(/below the minimum 100%/);
     expect(report.sessions).toMatchObject({ planned: 4, created: 2, failed: 2 });
@@ -77,10 +83,19 @@ describe('the original failures, each as a test', () => {
     expect(report.messages.ok).toBeLessThan(report.messages.planned);
     const json = JSON.parse(await readFile(file, 'utf8')) as typeof report;
     expect(json.failures).toHaveLength(2);
-    for (const f of json.failures) expect(f).toMatchObject({ subject: 'session', kind: 'client', status: 404, code: 'session_not_found', reason: expect.stringMatching(/^turn 2\/\d: .*session_not_found/) });
+    for (const f of json.failures)
+      expect(f).toMatchObject({
+        subject: 'session',
+        kind: 'client',
+        status: 404,
+        code: 'session_not_found',
+        reason: expect.stringMatching(/^turn 2\/\d: .*session_not_found/),
+      });
     expect(json.successRate).toBeCloseTo((12 / 14) * 100, 1);
     // What was stored is what the report says: two complete sessions and two with only their first turn.
-    const counts = (await stack.db.selectFrom('chat_sessions').select('message_count').where('user_id', '=', user.id).execute()).map((c) => c.message_count);
+    const counts = (await stack.db.selectFrom('chat_sessions').select('message_count').where('user_id', '=', user.id).execute()).map(
+      (c) => c.message_count,
+    );
     expect(counts.filter((n) => n === 2)).toHaveLength(2);
     expect(counts.filter((n) => n >= 4)).toHaveLength(2);
   });
@@ -89,12 +104,19 @@ describe('the original failures, each as a test', () => {
     const user = await createUser(stack.api);
     let broken = 0;
     server.use(
-      http.post(apiRoute('/entries/'), async ({ request }) => (broken++ === 0 ? forwardWith(request, (b) => ({ ...b, topic_id: randomUUID() })) : passthrough())),
+      http.post(apiRoute('/entries/'), async ({ request }) =>
+        broken++ === 0 ? forwardWith(request, (b) => ({ ...b, topic_id: randomUUID() })) : passthrough(),
+      ),
     );
     const { exitCode, report } = await populate(stack, { testUser: user.id, journalEntries: 3, chatSessions: 0 });
     expect(exitCode).toBe(1);
     expect(report.entries).toMatchObject({ planned: 3, created: 2, failed: 1 });
-    expect(report.failures[0]).toMatchObject({ subject: 'entry', kind: 'client', status: 422, reason: expect.stringContaining('topic_id') });
+    expect(report.failures[0]).toMatchObject({
+      subject: 'entry',
+      kind: 'client',
+      status: 422,
+      reason: expect.stringContaining('topic_id'),
+    });
     expect((await rowCounts(stack, user.id)).entries).toBe(2);
   });
 
@@ -140,7 +162,12 @@ describe('the original failures, each as a test', () => {
     const germanSessions = sessions.filter((x) => x.metadata.language === 'de');
     expect(germanSessions.length).toBeGreaterThan(0);
     for (const session of germanSessions) {
-      const rows = await stack.db.selectFrom('chat_messages').select(['role', 'content']).where('session_id', '=', session.id).orderBy('sequence').execute();
+      const rows = await stack.db
+        .selectFrom('chat_messages')
+        .select(['role', 'content'])
+        .where('session_id', '=', session.id)
+        .orderBy('sequence')
+        .execute();
       // Both sides: our turns, and the replies the API produced for them.
       for (const row of rows) expect(detectLanguage(row.content), `${row.role}: ${row.content}`).toBe('de');
     }

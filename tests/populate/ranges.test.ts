@@ -30,10 +30,19 @@ async function contentHash(userId: string): Promise<string> {
     .select(['entries.title', 'entries.content', 'topics.name'])
     .where('entries.user_id', '=', userId)
     .execute();
-  const sessions = await stack.db.selectFrom('chat_sessions').select(['id', 'session_type', 'metadata']).where('user_id', '=', userId).execute();
+  const sessions = await stack.db
+    .selectFrom('chat_sessions')
+    .select(['id', 'session_type', 'metadata'])
+    .where('user_id', '=', userId)
+    .execute();
   const conversations = await Promise.all(
     sessions.map(async (s) => {
-      const rows = await stack.db.selectFrom('chat_messages').select(['role', 'content']).where('session_id', '=', s.id).orderBy('sequence').execute();
+      const rows = await stack.db
+        .selectFrom('chat_messages')
+        .select(['role', 'content'])
+        .where('session_id', '=', s.id)
+        .orderBy('sequence')
+        .execute();
       return JSON.stringify([s.session_type, s.metadata.theme, rows]);
     }),
   );
@@ -64,7 +73,11 @@ describe('ranges', () => {
 
   it('--year spreads the data over 12 months as the analytics see it', async () => {
     const user = await createUser(stack.api, { timezone: 'Europe/Berlin' });
-    const { exitCode, report } = await populate(stack, { testUser: user.id, year: true, offline: true, concurrency: 16, seed: 12 }, { fetch: unpatchedFetch });
+    const { exitCode, report } = await populate(
+      stack,
+      { testUser: user.id, year: true, offline: true, concurrency: 16, seed: 12 },
+      { fetch: unpatchedFetch },
+    );
     expect(exitCode, JSON.stringify(report.failures.slice(0, 3))).toBe(0);
     const mood = await stack.api.ok('moodAnalytics', { query: { user_id: user.id, days: 365 } });
     const months = new Set(mood.daily_trends.filter((d) => d.entry_count > 0).map((d) => d.date.slice(0, 7)));
@@ -77,7 +90,8 @@ describe('ranges', () => {
 
   it('the same seed twice gives the same persisted content; another seed does not', async () => {
     const [a, b, c] = [await createUser(stack.api), await createUser(stack.api), await createUser(stack.api)];
-    for (const u of [a, b]) expect((await populate(stack, { testUser: u.id, journalEntries: 3, chatSessions: 2, seed: 77 })).exitCode).toBe(0);
+    for (const u of [a, b])
+      expect((await populate(stack, { testUser: u.id, journalEntries: 3, chatSessions: 2, seed: 77 })).exitCode).toBe(0);
     expect((await populate(stack, { testUser: c.id, journalEntries: 3, chatSessions: 2, seed: 78 })).exitCode).toBe(0);
     const [ha, hb, hc] = [await contentHash(a.id), await contentHash(b.id), await contentHash(c.id)];
     expect(ha).toBe(hb);
@@ -96,7 +110,20 @@ describe('the CLI as a subprocess', () => {
   it('exits 0 with the summary and the JSON report, 2 without a user', async () => {
     const user = await createUser(stack.api);
     const file = join(dir, 'cli.json');
-    const ok = await cli(['--test-user', user.id, '--api-base', apiBase(stack), '--ollama-host', stack.ollama.url, '--journal-entries', '1', '--chat-sessions', '1', '--report', file]);
+    const ok = await cli([
+      '--test-user',
+      user.id,
+      '--api-base',
+      apiBase(stack),
+      '--ollama-host',
+      stack.ollama.url,
+      '--journal-entries',
+      '1',
+      '--chat-sessions',
+      '1',
+      '--report',
+      file,
+    ]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toContain('Journal entries: 1/1 ok');
     expect(ok.stdout).toContain('Success rate:    100.00%');
@@ -110,7 +137,21 @@ describe('the CLI as a subprocess', () => {
   it('Ctrl-C stops after the items in flight: exit 130 and a partial report', async () => {
     const user = await createUser(stack.api);
     const file = join(dir, 'interrupted.json');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/populate/cli.ts', '--test-user', user.id, '--api-base', apiBase(stack), '--offline', '--year', '--concurrency', '1', '--report', file]);
+    const child = spawn(process.execPath, [
+      '--import',
+      'tsx',
+      'src/populate/cli.ts',
+      '--test-user',
+      user.id,
+      '--api-base',
+      apiBase(stack),
+      '--offline',
+      '--year',
+      '--concurrency',
+      '1',
+      '--report',
+      file,
+    ]);
     let stdout = '';
     let signalled = false;
     child.stdout.on('data', (d: Buffer) => {
@@ -124,10 +165,18 @@ describe('the CLI as a subprocess', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     expect(code).toBe(130);
     expect(stdout).toContain('Population report (INTERRUPTED: partial)');
-    const report = JSON.parse(await readFile(file, 'utf8')) as { interrupted: boolean; entries: { skipped: number; created: number }; sessions: { skipped: number; created: number } };
+    const report = JSON.parse(await readFile(file, 'utf8')) as {
+      interrupted: boolean;
+      entries: { skipped: number; created: number };
+      sessions: { skipped: number; created: number };
+    };
     expect(report.interrupted).toBe(true);
     expect(report.entries.skipped + report.sessions.skipped).toBeGreaterThan(100);
-    const written = await stack.db.selectFrom('entries').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', user.id).executeTakeFirstOrThrow();
+    const written = await stack.db
+      .selectFrom('entries')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('user_id', '=', user.id)
+      .executeTakeFirstOrThrow();
     expect(Number(written.n)).toBe(report.entries.created);
   });
 });

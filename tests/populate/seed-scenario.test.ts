@@ -11,8 +11,19 @@ useOllamaMsw(stack);
 const SEED_COMMAND = { chatSessions: 2, journalEntries: 1, seed: 4242 };
 
 async function sessionsOf(userId: string) {
-  const sessions = await stack.db.selectFrom('chat_sessions').select(['id', 'session_type']).where('user_id', '=', userId).orderBy('created_at').execute();
-  const messages = await stack.db.selectFrom('chat_messages').select(['session_id', 'role', 'sequence', 'user_id']).where('session_id', 'in', sessions.length ? sessions.map((s) => s.id) : ['00000000-0000-0000-0000-000000000000']).orderBy('session_id').orderBy('sequence').execute();
+  const sessions = await stack.db
+    .selectFrom('chat_sessions')
+    .select(['id', 'session_type'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at')
+    .execute();
+  const messages = await stack.db
+    .selectFrom('chat_messages')
+    .select(['session_id', 'role', 'sequence', 'user_id'])
+    .where('session_id', 'in', sessions.length ? sessions.map((s) => s.id) : ['00000000-0000-0000-0000-000000000000'])
+    .orderBy('session_id')
+    .orderBy('sequence')
+    .execute();
   return { sessions, messages };
 }
 
@@ -23,7 +34,13 @@ describe('the seed command: --chat-sessions 2 --journal-entries 1 --test-user <u
 
     const first = await populate(stack, { ...SEED_COMMAND, testUser: user.id });
     expect(first.exitCode, first.out + first.err).toBe(0);
-    expect(first.report).toMatchObject({ successRate: 100, topics: { created: 10 }, entries: { created: 1 }, sessions: { created: 2 }, modelFallbacks: { count: 0 } });
+    expect(first.report).toMatchObject({
+      successRate: 100,
+      topics: { created: 10 },
+      entries: { created: 1 },
+      sessions: { created: 2 },
+      modelFallbacks: { count: 0 },
+    });
     const rows = await rowCounts(stack, user.id);
     expect(rows).toMatchObject({ topics: 10, entries: 1, sessions: 2 });
     expect(rows.messages).toBe(first.report.messages.planned);
@@ -37,14 +54,23 @@ describe('the seed command: --chat-sessions 2 --journal-entries 1 --test-user <u
       expect(new Set(own.map((m) => m.user_id))).toEqual(new Set([user.id]));
       expect(SESSION_TYPES).toContain(s.session_type);
     }
-    const entry = await stack.db.selectFrom('entries').select(['topic_id', 'user_id']).where('user_id', '=', user.id).executeTakeFirstOrThrow();
+    const entry = await stack.db
+      .selectFrom('entries')
+      .select(['topic_id', 'user_id'])
+      .where('user_id', '=', user.id)
+      .executeTakeFirstOrThrow();
     const topic = await stack.db.selectFrom('topics').select('user_id').where('id', '=', entry.topic_id!).executeTakeFirstOrThrow();
     expect(topic.user_id).toBe(user.id);
 
     await stack.restart('graceful');
     const again = await populate(stack, { ...SEED_COMMAND, testUser: user.id });
     expect(again.exitCode, again.out + again.err).toBe(0);
-    expect(again.report).toMatchObject({ successRate: 100, topics: { created: 0, existing: 10 }, entries: { created: 0, existing: 1 }, sessions: { created: 0, existing: 2 } });
+    expect(again.report).toMatchObject({
+      successRate: 100,
+      topics: { created: 0, existing: 10 },
+      entries: { created: 0, existing: 1 },
+      sessions: { created: 0, existing: 2 },
+    });
     expect(await rowCounts(stack, user.id)).toEqual(rows);
   });
 
@@ -52,7 +78,7 @@ describe('the seed command: --chat-sessions 2 --journal-entries 1 --test-user <u
     const out: string[] = [];
     const io = { out: (t: string) => void out.push(t), err: () => undefined };
     const first = await runSeedScenario({ apiUrl: stack.apiUrl, modelReachable: false }, io);
-    expect(first.exitCode, out.join("")).toBe(0);
+    expect(first.exitCode, out.join('')).toBe(0);
     expect(first.report.generator).toBe('offline');
     const rows = await rowCounts(stack, DEV_USER_ID);
     expect(rows).toMatchObject({ topics: 10, entries: 1, sessions: 2 });

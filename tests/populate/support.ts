@@ -20,7 +20,11 @@ export function useOllamaMsw(stack: TestStack): { server: SetupServer; apiRoute:
   let stopWatching = () => undefined as void;
   beforeAll(() => {
     // Harness traffic passes: the backend, and the Docker engine that runs it under the containers provider.
-    server.resetHandlers(http.all(`${stack.apiUrl}/*`, () => passthrough()), ...dockerEnginePassthrough(), ...ollamaHandlers());
+    server.resetHandlers(
+      http.all(`${stack.apiUrl}/*`, () => passthrough()),
+      ...dockerEnginePassthrough(),
+      ...ollamaHandlers(),
+    );
     server.listen({ onUnhandledRequest: 'error' });
     stopWatching = failOnUnhandled(server);
   });
@@ -67,4 +71,3 @@ export async function rowCounts(stack: TestStack, userId: string, others = false
            (SELECT count(*)::int FROM chat_messages WHERE ${who}) AS messages`.execute(stack.db);
   return r.rows[0]!;
 }
-

@@ -59,7 +59,10 @@ describe('npm start', () => {
     const first = await npmStart(dataDir);
     expect(first.output()).toMatch(/OpenAPI\s+http:\/\/\S+\/api\/v1\/openapi\.json/);
     expect(first.output()).toMatch(/Ollama\s+not reachable .*offline fallback will be used/);
-    expect(await first.api.ok('readiness', {}, 200)).toMatchObject({ status: 'degraded', components: { database: { status: 'up' }, llm: { status: 'down' } } });
+    expect(await first.api.ok('readiness', {}, 200)).toMatchObject({
+      status: 'degraded',
+      components: { database: { status: 'up' }, llm: { status: 'down' } },
+    });
     const topics = await first.api.ok('listTopics', { query: { user_id: DEV_USER_ID } });
     expect(topics).toHaveLength(10);
     const sessions = (await first.api.ok('conversations', { query: { user_id: DEV_USER_ID } })).total_count;

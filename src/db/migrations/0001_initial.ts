@@ -54,7 +54,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       deleted_at timestamptz
     )`.execute(db);
   // Serves every per-user window query (analytics, lists); deleted rows never qualify.
-  await sql`CREATE INDEX entries_user_created ON entries (user_id, created_at DESC) INCLUDE (mood, sentiment_score, word_count, reading_time_minutes) WHERE deleted_at IS NULL`.execute(db);
+  await sql`CREATE INDEX entries_user_created ON entries (user_id, created_at DESC) INCLUDE (mood, sentiment_score, word_count, reading_time_minutes) WHERE deleted_at IS NULL`.execute(
+    db,
+  );
   await sql`CREATE INDEX entries_topic ON entries (topic_id, created_at) WHERE deleted_at IS NULL`.execute(db);
 
   await sql`

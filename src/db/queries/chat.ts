@@ -19,13 +19,28 @@ export async function insertSession(db: Db, s: NewSession): Promise<SessionRow> 
   const at = s.created_at ?? new Date();
   return db
     .insertInto('chat_sessions')
-    .values({ ...s, status: s.status ?? 'active', tags: JSON.stringify(s.tags), metadata: JSON.stringify(s.metadata), created_at: at, updated_at: at, last_activity: at, deleted_at: null })
+    .values({
+      ...s,
+      status: s.status ?? 'active',
+      tags: JSON.stringify(s.tags),
+      metadata: JSON.stringify(s.metadata),
+      created_at: at,
+      updated_at: at,
+      last_activity: at,
+      deleted_at: null,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
 
 export async function findSession(db: Db, userId: string, id: string): Promise<SessionRow | undefined> {
-  return db.selectFrom('chat_sessions').selectAll().where('id', '=', id).where('user_id', '=', userId).where('deleted_at', 'is', null).executeTakeFirst();
+  return db
+    .selectFrom('chat_sessions')
+    .selectAll()
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
 }
 
 export interface HistoryMessage {
@@ -37,7 +52,12 @@ export interface HistoryMessage {
  * A live session of this user together with the role and content of its last `historyLimit` messages in
  * conversation order, in one round trip (what a chat turn reads before asking the model).
  */
-export async function findSessionWithHistory(db: Db, userId: string, id: string, historyLimit: number): Promise<(SessionRow & { history: HistoryMessage[] }) | undefined> {
+export async function findSessionWithHistory(
+  db: Db,
+  userId: string,
+  id: string,
+  historyLimit: number,
+): Promise<(SessionRow & { history: HistoryMessage[] }) | undefined> {
   const row = await db
     .selectFrom('chat_sessions as s')
     .selectAll('s')
@@ -74,7 +94,12 @@ export interface AppendedTurn {
   messages: MessageRow[];
 }
 
-type SessionJson = Omit<SessionRow, 'created_at' | 'updated_at' | 'last_activity' | 'deleted_at'> & { created_at: string; updated_at: string; last_activity: string; deleted_at: string | null };
+type SessionJson = Omit<SessionRow, 'created_at' | 'updated_at' | 'last_activity' | 'deleted_at'> & {
+  created_at: string;
+  updated_at: string;
+  last_activity: string;
+  deleted_at: string | null;
+};
 
 /**
  * Appends messages to a session in ONE statement, so one round trip and an implicit transaction (or the
@@ -84,7 +109,12 @@ type SessionJson = Omit<SessionRow, 'created_at' | 'updated_at' | 'last_activity
  * The (session_id, user_id) foreign key keeps every message with its session's owner. Undefined when the
  * session is not a live session of this user.
  */
-export async function appendTurn(db: Db, target: TurnTarget, messages: NewMessage[], updatedAt: Date = new Date()): Promise<AppendedTurn | undefined> {
+export async function appendTurn(
+  db: Db,
+  target: TurnTarget,
+  messages: NewMessage[],
+  updatedAt: Date = new Date(),
+): Promise<AppendedTurn | undefined> {
   const n = messages.length;
   if (n === 0) throw new Error('appendTurn needs at least one message');
   const userTurns = messages.filter((m) => m.role === 'user').length;
@@ -127,14 +157,26 @@ export async function appendTurn(db: Db, target: TurnTarget, messages: NewMessag
   const date = (v: string) => new Date(v);
   const sj = row.session;
   return {
-    session: { ...sj, created_at: date(sj.created_at), updated_at: date(sj.updated_at), last_activity: date(sj.last_activity), deleted_at: sj.deleted_at === null ? null : date(sj.deleted_at) },
+    session: {
+      ...sj,
+      created_at: date(sj.created_at),
+      updated_at: date(sj.updated_at),
+      last_activity: date(sj.last_activity),
+      deleted_at: sj.deleted_at === null ? null : date(sj.deleted_at),
+    },
     messages: row.messages.map((m) => ({ ...m, created_at: date(m.created_at as unknown as string) })),
   };
 }
 
 /** The last `limit` messages in conversation order. */
 export async function recentMessages(db: Db, sessionId: string, limit: number): Promise<MessageRow[]> {
-  const rows = await db.selectFrom('chat_messages').selectAll().where('session_id', '=', sessionId).orderBy('sequence', 'desc').limit(limit).execute();
+  const rows = await db
+    .selectFrom('chat_messages')
+    .selectAll()
+    .where('session_id', '=', sessionId)
+    .orderBy('sequence', 'desc')
+    .limit(limit)
+    .execute();
   return rows.reverse();
 }
 
@@ -163,28 +205,55 @@ export async function listSessions(db: Db, f: SessionFilter): Promise<SessionRow
 }
 
 export async function countSessions(db: Db, userId: string): Promise<number> {
-  const r = await db.selectFrom('chat_sessions').select(sql<number>`count(*)::int`.as('n')).where('user_id', '=', userId).where('deleted_at', 'is', null).executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom('chat_sessions')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('user_id', '=', userId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirstOrThrow();
   return r.n;
 }
 
 export async function setSessionStatus(db: Db, userId: string, id: string, status: string): Promise<SessionRow | undefined> {
-  return db.updateTable('chat_sessions').set({ status, updated_at: new Date() }).where('id', '=', id).where('user_id', '=', userId).where('deleted_at', 'is', null).returningAll().executeTakeFirst();
+  return db
+    .updateTable('chat_sessions')
+    .set({ status, updated_at: new Date() })
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .where('deleted_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst();
 }
 
 export async function softDeleteSession(db: Db, userId: string, id: string): Promise<boolean> {
-  const r = await db.updateTable('chat_sessions').set({ deleted_at: new Date() }).where('id', '=', id).where('user_id', '=', userId).where('deleted_at', 'is', null).executeTakeFirst();
+  const r = await db
+    .updateTable('chat_sessions')
+    .set({ deleted_at: new Date() })
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
 
 export async function findIdempotent(db: Db, userId: string, scope: string, key: string) {
-  return db.selectFrom('idempotency_keys').selectAll().where('user_id', '=', userId).where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
+  return db
+    .selectFrom('idempotency_keys')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('scope', '=', scope)
+    .where('key', '=', key)
+    .executeTakeFirst();
 }
 
 /**
  * Claims the key inside the write transaction. If another request holds it, PostgreSQL makes this wait for
  * that transaction and then reports the conflict, so exactly one of two racing retries writes rows.
  */
-export async function claimIdempotencyKey(trx: Transaction<Database>, row: { user_id: string; scope: string; key: string; request_hash: string }): Promise<boolean> {
+export async function claimIdempotencyKey(
+  trx: Transaction<Database>,
+  row: { user_id: string; scope: string; key: string; request_hash: string },
+): Promise<boolean> {
   const r = await sql<{ key: string }>`
     INSERT INTO idempotency_keys (user_id, scope, key, request_hash, status_code, response)
     VALUES (${row.user_id}, ${row.scope}, ${row.key}, ${row.request_hash}, 0, 'null'::jsonb)
@@ -192,8 +261,21 @@ export async function claimIdempotencyKey(trx: Transaction<Database>, row: { use
   return r.rows.length === 1;
 }
 
-export async function storeIdempotentResponse(trx: Transaction<Database>, userId: string, scope: string, key: string, status: number, response: unknown): Promise<void> {
-  await trx.updateTable('idempotency_keys').set({ status_code: status, response: JSON.stringify(response) }).where('user_id', '=', userId).where('scope', '=', scope).where('key', '=', key).execute();
+export async function storeIdempotentResponse(
+  trx: Transaction<Database>,
+  userId: string,
+  scope: string,
+  key: string,
+  status: number,
+  response: unknown,
+): Promise<void> {
+  await trx
+    .updateTable('idempotency_keys')
+    .set({ status_code: status, response: JSON.stringify(response) })
+    .where('user_id', '=', userId)
+    .where('scope', '=', scope)
+    .where('key', '=', key)
+    .execute();
 }
 
 /** User messages and their mean polarity in a window: the chat part of mood analytics. */

@@ -6,7 +6,13 @@ export async function insertEntry(db: Kysely<Database>, e: NewEntry): Promise<En
 }
 
 export async function findEntry(db: Kysely<Database>, userId: string, id: string): Promise<EntryRow | undefined> {
-  return db.selectFrom('entries').selectAll().where('id', '=', id).where('user_id', '=', userId).where('deleted_at', 'is', null).executeTakeFirst();
+  return db
+    .selectFrom('entries')
+    .selectAll()
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
 }
 
 export interface EntryFilter {
@@ -29,7 +35,12 @@ export async function listEntries(db: Kysely<Database>, f: EntryFilter): Promise
   return q.orderBy('created_at', 'desc').orderBy('id', 'desc').offset(f.skip).limit(f.limit).execute();
 }
 
-export async function updateEntry(db: Kysely<Database>, userId: string, id: string, patch: Partial<NewEntry>): Promise<EntryRow | undefined> {
+export async function updateEntry(
+  db: Kysely<Database>,
+  userId: string,
+  id: string,
+  patch: Partial<NewEntry>,
+): Promise<EntryRow | undefined> {
   return db
     .updateTable('entries')
     .set((eb) => ({ ...patch, updated_at: new Date(), version: eb('version', '+', 1) }))
@@ -41,7 +52,13 @@ export async function updateEntry(db: Kysely<Database>, userId: string, id: stri
 }
 
 export async function softDeleteEntry(db: Kysely<Database>, userId: string, id: string): Promise<boolean> {
-  const r = await db.updateTable('entries').set({ deleted_at: new Date() }).where('id', '=', id).where('user_id', '=', userId).where('deleted_at', 'is', null).executeTakeFirst();
+  const r = await db
+    .updateTable('entries')
+    .set({ deleted_at: new Date() })
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
 

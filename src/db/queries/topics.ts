@@ -8,8 +8,18 @@ function withCounts(db: Kysely<Database>) {
     .selectFrom('topics as t')
     .selectAll('t')
     .select((eb) => [
-      eb.selectFrom('entries as e').whereRef('e.topic_id', '=', 't.id').where('e.deleted_at', 'is', null).select(sql<number>`count(*)::int`.as('c')).as('entry_count'),
-      eb.selectFrom('entries as e').whereRef('e.topic_id', '=', 't.id').where('e.deleted_at', 'is', null).select(sql<Date | null>`max(e.created_at)`.as('m')).as('last_entry_date'),
+      eb
+        .selectFrom('entries as e')
+        .whereRef('e.topic_id', '=', 't.id')
+        .where('e.deleted_at', 'is', null)
+        .select(sql<number>`count(*)::int`.as('c'))
+        .as('entry_count'),
+      eb
+        .selectFrom('entries as e')
+        .whereRef('e.topic_id', '=', 't.id')
+        .where('e.deleted_at', 'is', null)
+        .select(sql<Date | null>`max(e.created_at)`.as('m'))
+        .as('last_entry_date'),
     ]);
 }
 
@@ -24,19 +34,40 @@ export async function insertTopicIdempotent(
     ON CONFLICT (user_id, name) WHERE deleted_at IS NULL DO NOTHING
     RETURNING id`.execute(db);
   if (inserted.rows[0]) return { id: inserted.rows[0].id, created: true };
-  const existing = await db.selectFrom('topics').select('id').where('user_id', '=', t.user_id).where('name', '=', t.name).where('deleted_at', 'is', null).executeTakeFirstOrThrow();
+  const existing = await db
+    .selectFrom('topics')
+    .select('id')
+    .where('user_id', '=', t.user_id)
+    .where('name', '=', t.name)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirstOrThrow();
   return { id: existing.id, created: false };
 }
 
 export async function findTopic(db: Kysely<Database>, userId: string, id: string): Promise<TopicWithCounts | undefined> {
-  return (await withCounts(db).where('t.id', '=', id).where('t.user_id', '=', userId).where('t.deleted_at', 'is', null).executeTakeFirst()) as TopicWithCounts | undefined;
+  return (await withCounts(db)
+    .where('t.id', '=', id)
+    .where('t.user_id', '=', userId)
+    .where('t.deleted_at', 'is', null)
+    .executeTakeFirst()) as TopicWithCounts | undefined;
 }
 
 export async function listTopics(db: Kysely<Database>, userId: string): Promise<TopicWithCounts[]> {
-  return (await withCounts(db).where('t.user_id', '=', userId).where('t.deleted_at', 'is', null).orderBy('t.created_at').orderBy('t.name').execute()) as TopicWithCounts[];
+  return (await withCounts(db)
+    .where('t.user_id', '=', userId)
+    .where('t.deleted_at', 'is', null)
+    .orderBy('t.created_at')
+    .orderBy('t.name')
+    .execute()) as TopicWithCounts[];
 }
 
 export async function softDeleteTopic(db: Kysely<Database>, userId: string, id: string): Promise<boolean> {
-  const r = await db.updateTable('topics').set({ deleted_at: new Date(), updated_at: new Date() }).where('id', '=', id).where('user_id', '=', userId).where('deleted_at', 'is', null).executeTakeFirst();
+  const r = await db
+    .updateTable('topics')
+    .set({ deleted_at: new Date(), updated_at: new Date() })
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }

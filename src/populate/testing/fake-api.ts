@@ -29,8 +29,10 @@ interface StoredSession {
 }
 
 const now = () => new Date().toISOString();
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-const error = (status: number, code: string, message: string, details: { path: string; message: string }[] = []) => json(status, { error: code, message, details });
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const error = (status: number, code: string, message: string, details: { path: string; message: string }[] = []) =>
+  json(status, { error: code, message, details });
 
 export class FakeApi {
   readonly requests: RecordedRequest[] = [];
@@ -98,7 +100,10 @@ export class FakeApi {
     if (method === 'POST' && path === '/entries/') return this.createEntry(userId, req.body!);
     if (method === 'GET' && path === '/entries/') {
       const topicId = req.query.get('topic_id');
-      return json(200, this.entries.filter((e) => e.user_id === userId && (!topicId || e.topic_id === topicId)));
+      return json(
+        200,
+        this.entries.filter((e) => e.user_id === userId && (!topicId || e.topic_id === topicId)),
+      );
     }
     if (method === 'GET' && (m = path.match(/^\/entries\/([^/]+)$/))) {
       const entry = this.entries.find((e) => e.id === m![1] && e.user_id === userId);
@@ -179,13 +184,15 @@ export class FakeApi {
     const hash = JSON.stringify(body);
     if (key) {
       const prior = this.idempotent.get(`${userId}:${key}`);
-      if (prior && prior.hash !== hash) return error(409, 'idempotency_conflict', 'key reused', [{ path: 'idempotency-key', message: 'reused with a different body' }]);
+      if (prior && prior.hash !== hash)
+        return error(409, 'idempotency_conflict', 'key reused', [{ path: 'idempotency-key', message: 'reused with a different body' }]);
       if (prior) return json(200, prior.response);
     }
     let stored: StoredSession | undefined;
     if (body.session_id) {
       stored = this.sessions.get(String(body.session_id));
-      if (!stored || stored.session.user_id !== userId) return error(404, 'session_not_found', 'no such session', [{ path: 'session_id', message: 'not found' }]);
+      if (!stored || stored.session.user_id !== userId)
+        return error(404, 'session_not_found', 'no such session', [{ path: 'session_id', message: 'not found' }]);
     } else {
       const ctx = (body.context_metadata ?? {}) as Record<string, unknown>;
       const id = randomUUID();
@@ -211,7 +218,12 @@ export class FakeApi {
     }
     const at = String((body.context_metadata as Record<string, unknown> | undefined)?.timestamp ?? now());
     const user: StoredMessage = { id: randomUUID(), role: 'user', content: String(body.message), timestamp: new Date(at).toISOString() };
-    const reply: StoredMessage = { id: randomUUID(), role: 'assistant', content: 'Thank you for sharing that.', timestamp: new Date(new Date(at).getTime() + 1).toISOString() };
+    const reply: StoredMessage = {
+      id: randomUUID(),
+      role: 'assistant',
+      content: 'Thank you for sharing that.',
+      timestamp: new Date(new Date(at).getTime() + 1).toISOString(),
+    };
     stored.messages.push(user, reply);
     stored.session.message_count = stored.messages.length;
     const turn = stored.messages.length / 2;

@@ -11,7 +11,14 @@ export async function runFake(options: PopulateOptions, fake = withUser(new Fake
   const err: string[] = [];
   const result = await runPopulate(
     { apiBase: fake.base, testUser: USER, offline: true, ...options },
-    { fetch: fake.fetch, now: () => NOW, out: (t) => void out.push(t), err: (t) => void err.push(t), retry: { sleep: async () => undefined }, ...io },
+    {
+      fetch: fake.fetch,
+      now: () => NOW,
+      out: (t) => void out.push(t),
+      err: (t) => void err.push(t),
+      retry: { sleep: async () => undefined },
+      ...io,
+    },
   );
   return { ...result, fake, out: out.join(''), err: err.join('') };
 }

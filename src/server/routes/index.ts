@@ -61,11 +61,15 @@ export function registerRoutes(app: FastifyInstance, deps: ServiceDeps): void {
     return answer(h.status, h.body);
   });
 
-  register(app, r.createSession, async ({ body, headers }) => answer(201, await sessions.createSession(deps, body, headers['idempotency-key'])));
+  register(app, r.createSession, async ({ body, headers }) =>
+    answer(201, await sessions.createSession(deps, body, headers['idempotency-key'])),
+  );
   register(app, r.listSessions, async ({ query }) => sessions.listSessions(deps, query));
   register(app, r.getSession, async ({ params, query }) => sessions.getSession(deps, query.user_id, params.id));
   register(app, r.sessionMessages, async ({ params, query }) => sessions.sessionMessages(deps, query.user_id, params.id, query.limit));
-  register(app, r.postSessionMessage, async ({ params, body, headers }) => answer(201, await sessions.postSessionMessage(deps, params.id, body, headers['idempotency-key'])));
+  register(app, r.postSessionMessage, async ({ params, body, headers }) =>
+    answer(201, await sessions.postSessionMessage(deps, params.id, body, headers['idempotency-key'])),
+  );
   register(app, r.deleteSession, async ({ params, query }) => {
     await sessions.deleteSession(deps, query.user_id, params.id);
     return answer(204, null);
