@@ -34,8 +34,13 @@ const typecheck = run(bin('tsc'), ['--noEmit', '--incremental', '--tsBuildInfoFi
     ms: Math.round(performance.now() - started),
   }),
 );
+// Formatting and lint (Biome) are part of the build: a few hundred ms, beside the rest.
+const lint = run(bin('biome'), ['check', '.'], true);
 const tests = await run(bin('vitest'), ['run', ...process.argv.slice(2)], false);
 const tsc = await typecheck;
 if (tsc.code === 0) console.log(`typecheck (tsc --noEmit): passed in ${tsc.ms} ms`);
 else process.stderr.write(`typecheck (tsc --noEmit) failed:\n${tsc.output}`);
-process.exit(tests.code !== 0 ? tests.code : tsc.code);
+const biome = await lint;
+if (biome.code === 0) console.log('lint (biome check): passed');
+else process.stderr.write(`lint (biome check) failed; \`npm run format\` fixes formatting:\n${biome.output}`);
+process.exit([tests.code, tsc.code, biome.code].find((c) => c !== 0) ?? 0);

@@ -18,7 +18,12 @@ describe('CircuitBreaker', () => {
     expect(breaker.state()).toBe('open');
 
     let called = false;
-    await expect(breaker.run(() => ((called = true), ok()))).rejects.toBeInstanceOf(BreakerOpenError);
+    await expect(
+      breaker.run(() => {
+        called = true;
+        return ok();
+      }),
+    ).rejects.toBeInstanceOf(BreakerOpenError);
     expect(called).toBe(false);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BreakerOpenError } from './breaker.js';
-import { AiError, toAiError } from './errors.js';
+import { type AiError, toAiError } from './errors.js';
 import { stableHash } from './hash.js';
 
 // Written against the survivors of a Stryker run (stryker.config.mjs).

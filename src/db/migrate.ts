@@ -11,6 +11,7 @@ class StaticProvider implements MigrationProvider {
   }
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: migrations run before (and shape) the typed schema
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const migrator = new Migrator({ db, provider: new StaticProvider() });
   const { error, results } = await migrator.migrateToLatest();

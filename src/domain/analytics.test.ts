@@ -64,7 +64,7 @@ describe('largestRemainderPercentages', () => {
         const total = counts.reduce((a, b) => a + b, 0);
         const p = largestRemainderPercentages(counts);
         expect(hundredths(p)).toBe(10_000);
-        p.forEach((pct, i) => expect(Math.abs(pct - (counts[i]! / total) * 100)).toBeLessThan(0.01 + 1e-9));
+        for (const [i, pct] of p.entries()) expect(Math.abs(pct - (counts[i]! / total) * 100)).toBeLessThan(0.01 + 1e-9);
       }),
       { numRuns: 300 },
     );

@@ -30,13 +30,11 @@ export async function buildApp(deps: ServiceDeps, opts: AppOptions = {}): Promis
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((req, reply) => {
-    void reply
-      .status(404)
-      .send({
-        error: 'route_not_found',
-        message: `No route ${req.method} ${req.url.split('?')[0]}`,
-        details: [{ path: 'url', message: 'unknown route' }],
-      });
+    void reply.status(404).send({
+      error: 'route_not_found',
+      message: `No route ${req.method} ${req.url.split('?')[0]}`,
+      details: [{ path: 'url', message: 'unknown route' }],
+    });
   });
   // Recorded so the drift test can hold the served routes against the contract's table.
   const registered: { method: string; url: string }[] = [];

@@ -124,8 +124,12 @@ export async function initialiseDataDir(dataDir: string, opts: InitOptions): Pro
     ];
     const tail = new OutputTail(100);
     const child = spawn(initdb, args, { ...osUser, env: pgEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => chunk.split('\n').forEach((l) => l && tail.push(l)));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => chunk.split('\n').forEach((l) => l && tail.push(l)));
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      for (const l of chunk.split('\n')) if (l) tail.push(l);
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      for (const l of chunk.split('\n')) if (l) tail.push(l);
+    });
     const code = await new Promise<number | null>((resolve, reject) => {
       child.once('error', reject);
       child.once('close', resolve);

@@ -105,6 +105,7 @@ export class EmbeddedPostgresServer {
     return `postgres://${user}:${password}@127.0.0.1:${this.port}/${encodeURIComponent(database)}`;
   }
 
+  // biome-ignore lint/suspicious/useAdjacentOverloadSignatures: the static start() makes and starts a server; this one (re)starts it
   async start(): Promise<void> {
     if (this.isRunning()) return;
     this.recoveredStaleServer = await stopStaleServer(this.dataDir);

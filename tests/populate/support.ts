@@ -17,7 +17,7 @@ export const MSW_OLLAMA = 'http://ollama.populate.test:11434';
  */
 export function useOllamaMsw(stack: TestStack): { server: SetupServer; apiRoute: (path: string) => string } {
   const server = setupServer();
-  let stopWatching = () => undefined as void;
+  let stopWatching: () => void = () => undefined;
   beforeAll(() => {
     // Harness traffic passes: the backend, and the Docker engine that runs it under the containers provider.
     server.resetHandlers(
