@@ -23,6 +23,8 @@ export interface StackOptions {
   privatePostgres?: boolean;
   /** Extra environment for the backend process. */
   env?: Record<string, string>;
+  /** Rewrites the DATABASE_URL the backend process(es) get, e.g. to put a TCP fault proxy in between. */
+  backendDatabaseUrl?: (databaseUrl: string) => string | Promise<string>;
 }
 
 export type Capability = 'restart' | 'database' | 'ollama' | 'postgres-control' | 'second-backend';
@@ -105,6 +107,7 @@ export function useStack(opts: StackOptions = {}): TestStack {
     api: ApiClient;
     handle: DbHandle;
     databaseUrl: string;
+    backendUrl: string;
     ollama: OllamaStub;
     backend: RunningBackend;
     postgres: EmbeddedPostgresServer;
@@ -147,7 +150,9 @@ export function useStack(opts: StackOptions = {}): TestStack {
     }
     state.databaseUrl = databaseUrl;
     state.handle = createDb(databaseUrl, { max: 4 });
-    const backend = await startBackend(info, backendEnv(databaseUrl, ollama.url, { SKIP_MIGRATIONS: '1', ...opts.env }));
+    const backendUrl = opts.backendDatabaseUrl ? await opts.backendDatabaseUrl(databaseUrl) : databaseUrl;
+    state.backendUrl = backendUrl;
+    const backend = await startBackend(info, backendEnv(backendUrl, ollama.url, { SKIP_MIGRATIONS: '1', ...opts.env }));
     state.backend = backend;
     state.apiUrl = backend.url;
     state.api = new ApiClient(backend.url);
@@ -220,7 +225,7 @@ export function useStack(opts: StackOptions = {}): TestStack {
       await need('backend').restart(mode);
     },
     async startSecondBackend() {
-      const b = await startBackend(info, backendEnv(need('databaseUrl'), need('ollama').url, { SKIP_MIGRATIONS: '1', ...opts.env }));
+      const b = await startBackend(info, backendEnv(need('backendUrl'), need('ollama').url, { SKIP_MIGRATIONS: '1', ...opts.env }));
       state.extra!.push(b);
       return b;
     },
