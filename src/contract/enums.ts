@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// Wire enums are the original service's, unchanged (CONTRACT.md "Enums").
+// Wire enums are those of the earlier service this API keeps wire-compatible with, unchanged (docs/CONTRACT.md).
 export const SESSION_TYPES = ['reflection_buddy', 'inner_voice', 'growth_challenge', 'pattern_detective', 'free_chat'] as const;
 export const SESSION_STATUSES = ['active', 'paused', 'completed', 'archived'] as const;
 export const MESSAGE_ROLES = ['user', 'assistant', 'system'] as const;

@@ -67,7 +67,7 @@ export interface Plan {
   items: PlannedItem[];
 }
 
-// The original script's shape of a day (REGRESSIONS "the original's distribution").
+// The shape of a day the earlier population script produced (entries per day and the share of empty days).
 export const EMPTY_DAY_RATE = 0.12;
 export const WEEKDAY_COUNTS = [
   [1, 55],

@@ -1,4 +1,4 @@
-// An independent oracle for the analytics endpoints, written from CONTRACT.md's words without importing the
+// An independent oracle for the analytics endpoints, written from docs/CONTRACT.md's words without importing the
 // backend's domain code: local dates come from Intl, windows are lists of calendar dates.
 import type { Entry } from '../../src/contract/entries.js';
 
