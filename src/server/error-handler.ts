@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorEnvelope } from '../contract/errors.js';
-import { isDatabaseUnavailable } from '../db/connection.js';
+import { databaseFailure } from '../db/connection.js';
 import { ApiError } from '../services/errors.js';
 
 function fieldPath(instancePath: string, context: string | undefined): string {
@@ -67,11 +67,14 @@ export function toEnvelope(err: unknown): { status: number; body: ErrorEnvelope 
       },
     };
   }
-  if (isDatabaseUnavailable(err)) {
-    return {
-      status: 503,
-      body: { error: 'database_unavailable', message: 'The database is unavailable; nothing was written. Retry later.', details: [] },
-    };
+  const failure = databaseFailure(err);
+  if (failure) {
+    // Only claim "nothing was written" when PostgreSQL never got the statement or rolled it back itself.
+    const message =
+      failure === 'not_written'
+        ? 'The database is unavailable; nothing was written. Retry later.'
+        : 'The database connection was lost before the outcome was known; the request may have been written. Retry with the same Idempotency-Key.';
+    return { status: 503, body: { error: 'database_unavailable', message, details: [] } };
   }
   return { status: 500, body: { error: 'internal_error', message: 'Internal error', details: [] } };
 }

@@ -1,7 +1,7 @@
 import { SERVICE_VERSION } from '../contract/openapi.js';
 import { aiConfigFromEnv } from '../ai/config.js';
 import { createAiGateway } from '../ai/gateway.js';
-import { createDb } from '../db/connection.js';
+import { createDb, dbOptionsFromEnv } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { buildApp } from './app.js';
 
@@ -15,8 +15,13 @@ if (!databaseUrl) {
 const port = Number(process.env.PORT ?? 8000);
 const host = process.env.HOST ?? '127.0.0.1';
 
-const handle = createDb(databaseUrl, { max: Number(process.env.DB_POOL_MAX ?? 10) });
-if (process.env.SKIP_MIGRATIONS !== '1') await migrateToLatest(handle.db);
+if (process.env.SKIP_MIGRATIONS !== '1') {
+  // Migrations run without the request timeouts: a backfill may take longer than any request should.
+  const migrations = createDb(databaseUrl, { max: 1 });
+  await migrateToLatest(migrations.db);
+  await migrations.close();
+}
+const handle = createDb(databaseUrl, dbOptionsFromEnv(process.env));
 const app = await buildApp(
   { db: handle.db, ai: createAiGateway(aiConfigFromEnv()), now: () => new Date(), version: SERVICE_VERSION },
   { logger: process.env.LOG_REQUESTS === '1' },
