@@ -1,14 +1,22 @@
-import type { Server } from 'node:http';
-import request from 'supertest';
 import type { z } from 'zod';
-import { ErrorEnvelope as ErrorEnvelopeSchema } from '../src/contract/errors.js';
+import {
+  type Answer,
+  type ClientOptions,
+  type Client,
+  contractPolicy,
+  createClient,
+  type RawInput,
+  type SuccessBody,
+} from '../src/contract/client.js';
+import type { ErrorEnvelope } from '../src/contract/errors.js';
 import { routes, type RouteId } from '../src/contract/routes.js';
 
+export type { RawInput, SuccessBody };
+
 type Spec<R extends RouteId> = (typeof routes)[R];
-type SuccessSchemas<R extends RouteId> = Spec<R>['success'][keyof Spec<R>['success']];
-export type SuccessBody<R extends RouteId> = SuccessSchemas<R> extends z.ZodType ? z.output<SuccessSchemas<R>> : never;
 type InOf<T> = T extends z.ZodType ? z.input<T> : never;
 
+/** Looser than the client's own input: tests may add query keys and leave out what the schema requires. */
 export interface CallInput<R extends RouteId> {
   params?: Record<string, string>;
   query?: Spec<R> extends { querystring: z.ZodType }
@@ -16,51 +24,35 @@ export interface CallInput<R extends RouteId> {
     : Record<string, unknown>;
   body?: Spec<R> extends { body: z.ZodType } ? InOf<Spec<R>['body']> : unknown;
   headers?: Record<string, string>;
-}
-
-/** Anything at all, for tests that send what the schemas forbid. */
-export interface RawInput {
-  params?: Record<string, string>;
-  query?: Record<string, unknown>;
-  body?: unknown;
-  rawBody?: string;
-  headers?: Record<string, string>;
+  idempotencyKey?: string;
 }
 
 export type Outcome<R extends RouteId> =
   | { ok: true; status: number; body: SuccessBody<R>; headers: Record<string, string> }
   | { ok: false; status: number; body: ErrorEnvelope; headers: Record<string, string> };
 
-type ErrorEnvelope = z.output<typeof ErrorEnvelopeSchema>;
-
 export class ContractViolation extends Error {}
 
 /**
- * The one way tests talk to the API. Every response is parsed with the contract schema of its route and
- * status (an error status with the one envelope), so a drift in any field fails the test that saw it.
+ * The one way tests talk to the API: the contract client, stricter. Every response is parsed with the
+ * contract schema of its route and status (an error status with the one envelope), a field the contract
+ * does not describe is drift, and a 5xx other than 503 is a bug: each fails the test that saw it.
  */
 export class ApiClient {
-  constructor(private readonly target: string | Server) {}
+  private readonly client: Client;
+
+  constructor(baseUrl: string, opts: Omit<ClientOptions, 'baseUrl'> = {}) {
+    this.client = createClient({ ...opts, baseUrl });
+  }
 
   path(route: RouteId, params: Record<string, string> = {}): string {
-    return routes[route].path.replace(/\{(\w+)\}/g, (_, k: string) => {
-      if (!(k in params)) throw new Error(`${route}: missing path parameter ${k}`);
-      return encodeURIComponent(params[k]!);
-    });
+    return this.client.path(route, params);
   }
 
   async call<R extends RouteId>(route: R, input: CallInput<R> | RawInput = {}): Promise<Outcome<R>> {
-    const spec = routes[route];
-    const url = this.path(route, input.params);
-    const agent = request(this.target);
-    let req = agent[spec.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete'](url);
-    if (input.query) req = req.query(stringifyQuery(input.query));
-    for (const [k, v] of Object.entries(input.headers ?? {})) req = req.set(k, v);
-    const raw = (input as RawInput).rawBody;
-    if (raw !== undefined) req = req.set('content-type', 'application/json').send(raw);
-    else if (input.body !== undefined) req = req.send(input.body as object);
-    const res = await req;
-    return parseOutcome(route, res.status, res.headers['content-type'] ?? '', res.text, res.headers as Record<string, string>);
+    const answer = await this.client.send(route, input as RawInput);
+    if (answer.kind === 'network') throw new Error(`${route}: no answer: ${answer.message}`);
+    return strict(route, answer);
   }
 
   /** A success of this route, typed; anything else fails with the response in the message. */
@@ -80,12 +72,7 @@ export class ApiClient {
   }
 }
 
-function stringifyQuery(q: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(q)) if (v !== undefined) out[k] = typeof v === 'string' ? v : JSON.stringify(v);
-  return out;
-}
-
+/** One answer judged as the suite judges every answer (for code that got the response some other way). */
 export function parseOutcome<R extends RouteId>(
   route: R,
   status: number,
@@ -93,34 +80,27 @@ export function parseOutcome<R extends RouteId>(
   text: string,
   headers: Record<string, string>,
 ): Outcome<R> {
-  const spec = routes[route];
-  const success = (spec.success as Record<number, z.ZodType>)[status];
-  if (success) {
-    const isJson = contentType.includes('application/json');
-    const value = text === '' ? null : isJson ? JSON.parse(text) : text;
-    const parsed = success.safeParse(value);
-    if (!parsed.success)
-      throw new ContractViolation(
-        `${route} ${status}: response does not match its schema: ${parsed.error.message}\nbody: ${text.slice(0, 2000)}`,
-      );
-    const extra = undocumentedKeys(value, parsed.data);
+  const reading = contractPolicy.read(routes[route], status, contentType, text);
+  const answer: Answer<R> =
+    reading.kind === 'violation'
+      ? { kind: 'violation', status, message: reading.message, headers }
+      : reading.kind === 'success'
+        ? { kind: 'success', status, body: reading.body as SuccessBody<R>, raw: reading.raw, headers }
+        : { kind: 'error', status, body: reading.body as ErrorEnvelope, raw: reading.raw, headers };
+  return strict(route, answer);
+}
+
+function strict<R extends RouteId>(route: R, answer: Exclude<Answer<R>, { kind: 'network' }>): Outcome<R> {
+  const { status, headers } = answer;
+  if (answer.kind === 'violation') throw new ContractViolation(`${route} ${answer.message}`);
+  if (answer.kind === 'success') {
+    const extra = undocumentedKeys(answer.raw, answer.body);
     if (extra.length)
       throw new ContractViolation(`${route} ${status}: response has fields the contract does not describe: ${extra.join(', ')}`);
-    return { ok: true, status, body: parsed.data as SuccessBody<R>, headers };
+    return { ok: true, status, body: answer.body, headers };
   }
-  if (status >= 400) {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw new ContractViolation(`${route} ${status}: error body is not JSON: ${text.slice(0, 500)}`);
-    }
-    const parsed = ErrorEnvelopeSchema.safeParse(json);
-    if (!parsed.success) throw new ContractViolation(`${route} ${status}: error body is not the envelope: ${text.slice(0, 500)}`);
-    if (status >= 500 && status !== 503) throw new ContractViolation(`${route} answered ${status}: ${text.slice(0, 500)}`);
-    return { ok: false, status, body: parsed.data, headers };
-  }
-  throw new ContractViolation(`${route} answered an undeclared status ${status}: ${text.slice(0, 500)}`);
+  if (status >= 500 && status !== 503) throw new ContractViolation(`${route} answered ${status}: ${JSON.stringify(answer.body)}`);
+  return { ok: false, status, body: answer.body, headers };
 }
 
 /**

@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { ApiFailure, createApi } from './api.js';
 
+// The population's failure kinds and retry rules over the contract client's answers.
 const USER = '00000000-0000-0000-0000-000000000001';
-const respond =
-  (status: number, body: unknown): typeof fetch =>
+const BASE = 'http://x.test/api/v1';
+const userBody = { id: USER, username: 'dev', display_name: null, timezone: 'UTC', language: 'en', created_at: '2025-01-01T00:00:00.000Z' };
+const raw =
+  (status: number, text: string): typeof fetch =>
   async () =>
-    new Response(JSON.stringify(body), { status });
+    new Response(status === 204 ? null : text, { status, headers: { 'content-type': 'application/json' } });
+const respond = (status: number, body: unknown) => raw(status, JSON.stringify(body));
+const envelope = (error: string, message: string, details: { path: string; message: string }[] = []) => ({ error, message, details });
+
 const failureOf = async (p: Promise<unknown>) => {
   const err = await p.then(
     () => undefined,
@@ -14,64 +20,75 @@ const failureOf = async (p: Promise<unknown>) => {
   expect(err).toBeInstanceOf(ApiFailure);
   return err as ApiFailure;
 };
+const getUser = (f: typeof fetch, timeoutMs?: number) =>
+  createApi({ baseUrl: BASE, fetch: f, ...(timeoutMs ? { timeoutMs } : {}) }).call('getUser', { params: { id: USER } });
+const thrower =
+  (err: unknown): typeof fetch =>
+  async () => {
+    throw err;
+  };
 
-describe('api client', () => {
-  it('builds the URL under any base and validates a success with the contract', async () => {
+describe('the population API', () => {
+  it('calls under the base the user gave, prefix or not, and exposes it without trailing slashes', async () => {
     const seen: string[] = [];
-    const user = { id: USER, username: 'dev', display_name: null, timezone: 'UTC', language: 'en', created_at: '2025-01-01T00:00:00.000Z' };
-    const api = createApi({
-      baseUrl: 'http://proxy.test/journal/api/v1/',
-      fetch: async (input) => {
-        seen.push(String(input));
-        return new Response(JSON.stringify(user), { status: 200 });
-      },
-    });
-    expect((await api.call('getUser', { params: { id: USER } })).body.timezone).toBe('UTC');
+    const f: typeof fetch = async (input) => {
+      seen.push(String(input));
+      return respond(200, userBody)(input);
+    };
+    const api = createApi({ baseUrl: 'http://proxy.test/journal/api/v1///', fetch: f });
+    expect(api.baseUrl).toBe('http://proxy.test/journal/api/v1');
+    expect(await api.call('getUser', { params: { id: USER } })).toEqual({ status: 200, body: userBody });
     expect(seen).toEqual([`http://proxy.test/journal/api/v1/users/${USER}`]);
   });
 
-  it('classifies: network, 4xx with the envelope, 5xx, and a success that breaks the contract', async () => {
-    const network = await failureOf(
-      createApi({
-        baseUrl: 'http://x.test/api/v1',
-        fetch: async () => {
-          throw new TypeError('fetch failed');
-        },
-      }).call('getUser', { params: { id: USER } }),
+  it('no answer is a retryable network failure naming the cause or the timeout', async () => {
+    const refused = await failureOf(getUser(thrower(new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } }))));
+    expect([refused.kind, refused.retryable, refused.status, refused.route]).toEqual(['network', true, undefined, 'getUser']);
+    expect(refused.message).toBe('GET /api/v1/users/{id}: fetch failed (ECONNREFUSED)');
+    const timeout = Object.assign(new Error('aborted'), { name: 'TimeoutError' });
+    expect((await failureOf(getUser(thrower(new TypeError('fetch failed', { cause: timeout })), 1234))).message).toBe(
+      'GET /api/v1/users/{id}: no answer within 1234 ms',
     );
-    expect([network.kind, network.retryable]).toEqual(['network', true]);
-
-    const envelope = { error: 'user_not_found', message: 'no such user', details: [{ path: 'id', message: 'not found' }] };
-    const client = await failureOf(
-      createApi({ baseUrl: 'http://x.test/api/v1', fetch: respond(404, envelope) }).call('getUser', { params: { id: USER } }),
-    );
-    expect([client.kind, client.status, client.code, client.retryable]).toEqual(['client', 404, 'user_not_found', false]);
-    expect(client.message).toContain('id: not found');
-
-    const server = await failureOf(
-      createApi({
-        baseUrl: 'http://x.test/api/v1',
-        fetch: respond(503, { error: 'database_unavailable', message: 'down', details: [] }),
-      }).call('getUser', { params: { id: USER } }),
-    );
-    expect([server.kind, server.retryable]).toEqual(['server', true]);
-
-    const drift = await failureOf(
-      createApi({ baseUrl: 'http://x.test/api/v1', fetch: respond(200, { id: USER }) }).call('getUser', { params: { id: USER } }),
-    );
-    expect([drift.kind, drift.retryable]).toEqual(['contract', false]);
+    const unreadable: typeof fetch = async () => ({ status: 200, text: () => Promise.reject(new Error('terminated')) }) as Response;
+    expect(await failureOf(getUser(unreadable))).toMatchObject({ kind: 'network', message: 'GET /api/v1/users/{id}: terminated' });
   });
 
-  it('retries a 409 only while the first request with that key is still in progress', async () => {
-    const conflict = (message: string) =>
-      respond(409, { error: 'idempotency_conflict', message: 'x', details: [{ path: 'idempotency-key', message }] });
+  it('classifies by status: 5xx server (retried), 4xx client (429 retried), anything else contract', async () => {
+    const kinds = async (status: number, body: unknown = envelope('internal_error', 'm')) => {
+      const e = await failureOf(getUser(respond(status, body)));
+      return [e.kind, e.retryable];
+    };
+    expect(await kinds(500)).toEqual(['server', true]);
+    expect(await kinds(503)).toEqual(['server', true]);
+    expect(await kinds(502, '<html>bad gateway</html>')).toEqual(['server', true]);
+    expect(await kinds(400)).toEqual(['client', false]);
+    expect(await kinds(404, 'not found')).toEqual(['client', false]);
+    expect(await kinds(429)).toEqual(['client', true]);
+    expect(await kinds(302)).toEqual(['contract', false]);
+    expect(await kinds(201)).toEqual(['contract', false]);
+  });
+
+  it("a success that breaks the contract is a contract failure naming the fields; an envelope's details are quoted", async () => {
+    const drift = await failureOf(getUser(respond(200, { ...userBody, timezone: 5, language: undefined })));
+    expect([drift.kind, drift.status, drift.retryable]).toEqual(['contract', 200, false]);
+    expect(drift.message).toMatch(/timezone: .+; language: /);
+    const e = await failureOf(getUser(respond(404, envelope('user_not_found', 'no such user', [{ path: 'id', message: 'not found' }]))));
+    expect([e.kind, e.status, e.code]).toEqual(['client', 404, 'user_not_found']);
+    expect(e.message).toBe('GET /api/v1/users/{id} answered 404 user_not_found: no such user (id: not found)');
+  });
+
+  it('retries a 409 only for an idempotency conflict that is still in progress', async () => {
     const body = { user_id: USER, message: 'hello' };
-    const busy = await failureOf(
-      createApi({ baseUrl: 'http://x.test/api/v1', fetch: conflict('in progress') }).call('chatMessage', { body }),
-    );
-    const reused = await failureOf(
-      createApi({ baseUrl: 'http://x.test/api/v1', fetch: conflict('reused with a different body') }).call('chatMessage', { body }),
-    );
-    expect([busy.retryable, reused.retryable]).toEqual([true, false]);
+    const retryable = async (status: number, env: unknown) =>
+      (await failureOf(createApi({ baseUrl: BASE, fetch: respond(status, env) }).call('chatMessage', { body }))).retryable;
+    const inProgress = [
+      { path: 'a', message: 'other' },
+      { path: 'k', message: 'in progress' },
+    ];
+    expect(await retryable(409, envelope('idempotency_conflict', 'x', inProgress))).toBe(true);
+    expect(await retryable(409, envelope('idempotency_conflict', 'x', [{ path: 'k', message: 'reused' }]))).toBe(false);
+    expect(await retryable(409, envelope('idempotency_conflict', 'x'))).toBe(false);
+    expect(await retryable(409, envelope('user_exists', 'x', inProgress))).toBe(false);
+    expect(await retryable(422, envelope('idempotency_conflict', 'x', inProgress))).toBe(false);
   });
 });

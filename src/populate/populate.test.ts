@@ -88,6 +88,7 @@ describe('exit codes', () => {
       const messages = s.messages.slice(0, -1).map((m) => ({ ...m, metadata: {} }));
       return new Response(JSON.stringify({ session_id: id, message_count: messages.length, messages, retrieved_at: NOW.toISOString() }), {
         status: 200,
+        headers: { 'content-type': 'application/json' },
       });
     });
     const { exitCode, report } = await runFake({ journalEntries: 0, chatSessions: 1 }, fake);
