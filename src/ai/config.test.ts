@@ -45,6 +45,10 @@ describe('aiConfigFromEnv', () => {
     expect(aiConfigFromEnv({ OLLAMA_HOST: '10.0.0.5:11434' }).host).toBe('http://10.0.0.5:11434');
   });
 
+  it('drops every trailing slash of the host', () => {
+    expect(aiConfigFromEnv({ OLLAMA_HOST: 'http://model:11434///' }).host).toBe('http://model:11434');
+  });
+
   it('treats empty variables as unset', () => {
     expect(aiConfigFromEnv({ OLLAMA_HOST: '', OLLAMA_TIMEOUT_MS: ' ' })).toMatchObject({
       host: 'http://127.0.0.1:11434',

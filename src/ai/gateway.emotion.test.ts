@@ -12,6 +12,7 @@ import {
 import { aggregateEmotions, chunkText } from '../domain/chunking.js';
 import { analyzeWithLexicon } from '../domain/lexicon.js';
 import { LEXICON_FALLBACK_MODEL, LEXICON_MODEL, createAiGateway } from './gateway.js';
+import { emotionSystemPrompt } from './prompts.js';
 import { EmotionChunkSchema, toFormat } from './schemas.js';
 
 const server = useOllamaMswServer();
@@ -75,6 +76,19 @@ describe('analyzeEmotion', () => {
     expect((call?.body as { messages: { content: string }[] }).messages[0]?.content).toMatch(/German \(de\)/);
   });
 
+  it('sends the emotion prompt in the detected language as the system message of every chunk', async () => {
+    const traffic = recordTraffic(server);
+    await createAiGateway(stubAiConfig()).analyzeEmotion(GERMAN.repeat(20));
+    traffic.stop();
+    const calls = await traffic.calls();
+    expect(calls.length).toBeGreaterThan(1);
+    for (const call of calls) {
+      const messages = (call.body as { messages: { role: string; content: string }[] }).messages;
+      expect(messages[0]).toEqual({ role: 'system', content: emotionSystemPrompt('de') });
+      expect(messages[1]?.role).toBe('user');
+    }
+  });
+
   it('falls back to the lexicon, flagged, when the model fails', async () => {
     server.use(...serverError({ path: 'chat' }));
     const analysis = await createAiGateway(stubAiConfig()).analyzeEmotion(GERMAN);
@@ -113,7 +127,16 @@ describe('analyzeEmotion', () => {
     traffic.stop();
 
     expect(empty).toMatchObject({ chunks: 0, model: LEXICON_MODEL, fallback: false, primary_emotion: 'neutral' });
-    expect(blank).toMatchObject({ chunks: 0, model: LEXICON_MODEL });
+    // Nothing written means nothing felt, with certainty: neutral, fully confident, polarity 0.
+    expect(blank).toMatchObject({
+      chunks: 0,
+      model: LEXICON_MODEL,
+      fallback: false,
+      primary_emotion: 'neutral',
+      confidence: 1,
+      sentiment_polarity: 0,
+    });
+    expect(blank.secondary_emotions).toHaveLength(3);
     expect(traffic.count()).toBe(0);
   });
 });

@@ -73,6 +73,20 @@ describe('generate', () => {
   });
 });
 
+describe('generate without a system prompt', () => {
+  it('sends only the user message, at the chat temperature unless one is given', async () => {
+    const traffic = recordTraffic(server);
+    const Schema = z.object({ title: z.string() });
+    await createAiGateway(stubAiConfig()).generate(Schema, 'Name a rainy day.');
+    await createAiGateway(stubAiConfig()).generate(Schema, 'Name a sunny day.', { temperature: 0.1 });
+    traffic.stop();
+    const [plain, cool] = await traffic.calls();
+    expect((plain?.body as { messages: unknown }).messages).toEqual([{ role: 'user', content: 'Name a rainy day.' }]);
+    expect((plain?.body as { options: { temperature: number } }).options.temperature).toBe(0.7);
+    expect((cool?.body as { options: { temperature: number } }).options.temperature).toBe(0.1);
+  });
+});
+
 describe('probe', () => {
   it('reports a reachable Ollama and caches the result for probeCacheMs', async () => {
     let t = 0;
@@ -118,6 +132,24 @@ describe('probe', () => {
 
     expect(probe).toMatchObject({ available: false, error: 'timeout: no answer within 30 ms' });
     expect(reply.fallback).toBe(false);
+  });
+
+  it('reports the latency as the elapsed time of the probe, up or down', async () => {
+    const gateway = createAiGateway(stubAiConfig({ probeCacheMs: 0 }));
+    let started = performance.now();
+    const up = await gateway.probe();
+    let elapsed = performance.now() - started;
+    expect(up.available).toBe(true);
+    expect(up.latency_ms).toBeGreaterThanOrEqual(0);
+    expect(up.latency_ms).toBeLessThanOrEqual(Math.ceil(elapsed) + 1);
+
+    server.use(...serverError({ path: 'tags' }));
+    started = performance.now();
+    const down = await gateway.probe();
+    elapsed = performance.now() - started;
+    expect(down.available).toBe(false);
+    expect(down.latency_ms).toBeGreaterThanOrEqual(0);
+    expect(down.latency_ms).toBeLessThanOrEqual(Math.ceil(elapsed) + 1);
   });
 
   it('reports an HTTP error as unavailable and caches that too', async () => {

@@ -89,6 +89,20 @@ describe('reply', () => {
     expect(result.content).not.toMatch(OLD_SENTINEL);
   });
 
+  it('claims nothing in a fallback that the model did not say: no techniques, follow-ups, crisis indicators or topics', async () => {
+    server.use(...serverError({ path: 'chat' }));
+    const gateway = createAiGateway(stubAiConfig({ breaker: { failureThreshold: 100, cooldownMs: 0 } }));
+    expect(await gateway.reply(english)).toMatchObject({
+      fallback: true,
+      techniques: [],
+      follow_ups: [],
+      crisis_indicators: [],
+      next_topics: [],
+      confidence: 0,
+      support_level: 'moderate',
+    });
+  });
+
   it('falls back when Ollama does not answer within the timeout', async () => {
     server.use(...timeout({ path: 'chat' }));
     const result = await createAiGateway(stubAiConfig({ timeoutMs: 50 })).reply(english);

@@ -52,9 +52,11 @@ describe('largestRemainderPercentages', () => {
     expect(largestRemainderPercentages([1, 1, 1], 1)).toEqual([33.4, 33.3, 33.3]);
   });
 
-  it('rejects negative or fractional counts', () => {
+  it('rejects negative or fractional counts, naming the bad one', () => {
     expect(() => largestRemainderPercentages([1, -1])).toThrow(RangeError);
     expect(() => largestRemainderPercentages([1.5])).toThrow(RangeError);
+    expect(() => largestRemainderPercentages([1, -2])).toThrow(/got -2/);
+    expect(() => largestRemainderPercentages([0.5])).toThrow(/got 0\.5/);
   });
 
   it('always sums to 100 and stays within a hundredth of the exact share', () => {
@@ -128,6 +130,16 @@ describe('moodAnalytics shape and zero-filling', () => {
     expect(result.mood_distribution.positive).toMatchObject({ count: 1, percentage: 100 });
     expect(MOOD_TYPES.reduce((n, m) => n + result.mood_distribution[m].count, 0)).toBe(1);
     expect(result.statistics.overall_sentiment).toBe(0.3);
+  });
+
+  it('ignores a non-finite sentiment instead of letting it poison the mean', () => {
+    const opts = { now: new Date('2025-06-10T12:00:00Z'), days: 7, tz: 'UTC' };
+    const m = moodAnalytics(
+      [entry('2025-06-09T10:00:00Z', 'positive', 0.5), entry('2025-06-09T11:00:00Z', 'positive', Number.NaN)],
+      NO_CHAT,
+      opts,
+    );
+    expect(m.statistics.overall_sentiment).toBe(0.5);
   });
 
   it('averages only known sentiments, rounded to 4 decimals', () => {
@@ -315,6 +327,35 @@ describe('window boundaries (days=7)', () => {
   it('lands an entry at the start instant on the first date of the window', () => {
     const result = moodAnalytics([at(w.startInstant.getTime())], NO_CHAT, opts);
     expect(result.daily_trends[0]).toMatchObject({ date: w.from, entry_count: 1 });
+  });
+});
+
+// America/St_Johns ended DST at 00:01 until 2011: on 2010-11-07 the wall clock showed 00:00 (NDT, 02:30Z)
+// for one minute, then went back to 23:01 on 2010-11-06 (NST) for an hour, and 2010-11-07 began again
+// at 03:30Z. An instant inside a window's instant range can so carry a local date outside it.
+describe('window boundaries where the clock jumps back over midnight (America/St_Johns, 2010)', () => {
+  const TZ = 'America/St_Johns';
+
+  it('drops an entry in the repeated hour at the start: inside the instant range, dated the day before', () => {
+    const opts = { now: new Date('2010-11-08T15:00:00Z'), days: 2, tz: TZ };
+    const entries = [
+      entry('2010-11-07T02:30:30Z', 'positive', 0.2), // 2010-11-07 00:00:30 NDT: in
+      entry('2010-11-07T03:00:00Z', 'positive', 0.2), // 2010-11-06 23:30 NST (second time round): out
+      entry('2010-11-07T04:00:00Z', 'positive', 0.2), // 2010-11-07 00:30 NST: in
+    ];
+    expect(writingAnalytics(entries, opts).total_entries).toBe(2);
+    const m = moodAnalytics(entries, NO_CHAT, opts);
+    expect(m.statistics.total_entries).toBe(2);
+    expect(m.daily_trends.reduce((sum, d) => sum + d.entry_count, 0)).toBe(2);
+  });
+
+  it('ends the window at the first moment of the next day, even if the clock then shows the last day again', () => {
+    const opts = { now: new Date('2010-11-07T03:15:00Z'), days: 1, tz: TZ }; // today is 2010-11-06 (second pass)
+    const entries = [
+      entry('2010-11-07T02:00:00Z'), // 2010-11-06 23:30 NDT, before the window's end instant: in
+      entry('2010-11-07T03:00:00Z'), // 2010-11-06 23:30 NST, after it (the query's range ends there too): out
+    ];
+    expect(writingAnalytics(entries, opts).total_entries).toBe(1);
   });
 });
 

@@ -13,6 +13,11 @@ describe('isValidTimeZone', () => {
   it('rejects unknown and empty names', () => {
     for (const tz of ['', '  ', 'Mars/Olympus', 'Europe/Berlinn', 'GMT+25']) expect(isValidTimeZone(tz), tz).toBe(false);
   });
+
+  it('answers false, without throwing, for what is not a string', () => {
+    expect(isValidTimeZone(undefined as unknown as string)).toBe(false);
+    expect(isValidTimeZone(42 as unknown as string)).toBe(false);
+  });
 });
 
 describe('localDate', () => {
@@ -59,10 +64,18 @@ describe('addDays', () => {
     expect(addDays('2026-10-26', -2)).toBe('2026-10-24');
   });
 
-  it('rejects malformed or impossible dates', () => {
+  it('rejects malformed or impossible dates, naming the bad argument', () => {
     expect(() => addDays('2026-02-30', 1)).toThrow(RangeError);
     expect(() => addDays('2026-2-3', 1)).toThrow(RangeError);
     expect(() => addDays('2026-01-01', 0.5)).toThrow(RangeError);
+    expect(() => addDays('2024-02-30', 1)).toThrow(/2024-02-30/);
+    expect(() => addDays('2024-02-01', 1.5)).toThrow(/days.*1\.5/);
+  });
+
+  it('pads years below 1000 to four digits, both ways', () => {
+    expect(localDate(new Date('0999-06-15T12:00:00Z'), 'UTC')).toBe('0999-06-15');
+    expect(addDays('0999-12-31', 1)).toBe('1000-01-01');
+    expect(addDays('1000-01-01', -1)).toBe('0999-12-31');
   });
 });
 
@@ -105,6 +118,13 @@ describe('startOfLocalDay', () => {
     const start = startOfLocalDay('2026-09-06', 'America/Santiago');
     expect(iso(start)).toBe('2026-09-06T04:00:00.000Z');
     expect(localDate(new Date(start.getTime() - 1), 'America/Santiago')).toBe('2026-09-05');
+  });
+
+  it('finds local midnight to the millisecond in an offset that is not a whole quarter hour', () => {
+    // Asia/Kolkata kept Madras time, UTC+5:21:10, until 1906: a 15-minute scan alone would miss midnight.
+    const start = startOfLocalDay('1900-06-01', 'Asia/Kolkata');
+    expect(iso(start)).toBe('1900-05-31T18:38:50.000Z');
+    expect(localDate(new Date(start.getTime() - 1), 'Asia/Kolkata')).toBe('1900-05-31');
   });
 
   it('handles a zone that falls back at local midnight into the previous day', () => {
@@ -187,8 +207,9 @@ describe('calendarWindow', () => {
     }
   });
 
-  it('rejects a non-positive or fractional day count', () => {
+  it('rejects a non-positive or fractional day count, naming it', () => {
     expect(() => calendarWindow(new Date(), 0, 'UTC')).toThrow(RangeError);
     expect(() => calendarWindow(new Date(), 1.5, 'UTC')).toThrow(RangeError);
+    expect(() => calendarWindow(new Date(), 0, 'UTC')).toThrow(/days.*got 0/);
   });
 });

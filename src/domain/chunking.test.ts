@@ -145,10 +145,19 @@ describe('chunkText sentence-aware cuts', () => {
     ]);
   });
 
-  it('rejects options that could never make progress', () => {
+  it('rejects options that could never make progress, naming the bad value', () => {
     expect(() => chunkText('abc', { size: 0 })).toThrow(RangeError);
     expect(() => chunkText('abc', { size: 10, overlap: 10 })).toThrow(RangeError);
     expect(() => chunkText('abc', { size: 10, overlap: -1 })).toThrow(RangeError);
+    expect(() => chunkText('abc', { size: 0 })).toThrow(/size.*got 0/);
+    expect(() => chunkText('abc', { size: 2.5, overlap: 0 })).toThrow(/size.*got 2\.5/);
+    expect(() => chunkText('abc', { size: 2, overlap: 2 })).toThrow(/overlap.*got 2/);
+    expect(chunkText('abc', { size: 1, overlap: 0 }).map((c) => c.text)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('always moves forward, even when the overlap reaches back past an early sentence cut', () => {
+    const text = 'Ab. Cd. Ef. Gh. Ij. Kl. Mn. Op.';
+    expectWellFormed(text, chunkText(text, { size: 10, overlap: 9 }), 10);
   });
 
   it('never splits a surrogate pair on a hard cut', () => {
@@ -187,6 +196,86 @@ describe('chunkText sentence-aware cuts', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+});
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+// The model receives each chunk as text: half a surrogate pair would reach it as U+FFFD or invalid JSON.
+describe('chunkText keeps characters whole', () => {
+  it('never cuts between the halves of a surrogate pair when a whole character fits', () => {
+    // U+10000 and U+10FFFF are the first and last astral code points (surrogates D800/DC00, DBFF/DFFF).
+    for (const astral of ['\u{10000}', '\u{10FFFF}', '😀']) {
+      const text = `${'a'.repeat(9)}${astral}${'b'.repeat(9)}`;
+      const chunks = chunkText(text, { size: 10, overlap: 3 });
+      expectWellFormed(text, chunks, 10);
+      expect(chunks[0]!.end).toBe(9); // the pair at 9..10 is not split by the first cut
+      for (const c of chunks) expect(c.text).not.toMatch(LONE_SURROGATE);
+    }
+  });
+
+  it('moves a start back onto a pair it would split, but not back to where the last chunk started', () => {
+    const pairs = '😀'.repeat(3);
+    expectWellFormed(pairs, chunkText(pairs, { size: 2, overlap: 1 }), 2);
+    const text = `x${'😀'.repeat(4)}`;
+    const chunks = chunkText(text, { size: 4, overlap: 1 });
+    expectWellFormed(text, chunks, 4);
+    for (const c of chunks.slice(1)) expect(c.text).not.toMatch(LONE_SURROGATE);
+  });
+
+  it('steps an overlapping start back onto the high half of a pair', () => {
+    const text = `aaaaa😀${'a'.repeat(12)}`; // the pair sits at 5..6; the overlap of the first cut lands on 6
+    const chunks = chunkText(text, { size: 10, overlap: 4 });
+    expect(spans(chunks)).toEqual([
+      [0, 10],
+      [5, 15],
+      [11, 19],
+    ]);
+    for (const c of chunks) expect(c.text).not.toMatch(LONE_SURROGATE);
+  });
+
+  it('treats a lone surrogate (legal in JSON) like any other character: only real pairs move a cut', () => {
+    const bounds = (t: string) => spans(chunkText(t, { size: 10, overlap: 4 }));
+    // A high surrogate before U+E000..U+FFFF (just past the low-surrogate range) is no pair either.
+    for (const odd of [
+      '\uD800',
+      '\uDBFF',
+      '\uDC00',
+      '\uDFFF',
+      '\uDC00\uDC00',
+      '\uD800\uD800',
+      '\uDC00\uD800',
+      '\uD800\uE000',
+      '\uDBFF\uFFFD',
+    ]) {
+      for (const at of [5, 6, 8, 9, 10]) {
+        const lonely = `${'a'.repeat(at)}${odd}${'b'.repeat(20 - at)}`;
+        const plainText = `${'a'.repeat(at)}${'x'.repeat(odd.length)}${'b'.repeat(20 - at)}`;
+        expect(bounds(lonely), `${JSON.stringify(odd)} at ${at}`).toEqual(bounds(plainText));
+      }
+    }
+  });
+
+  it('keeps every chunk well-formed for any text with astral characters (size >= 2)', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'grapheme', maxLength: 60 }),
+        fc.integer({ min: 2, max: 12 }),
+        fc.integer({ min: 0, max: 11 }),
+        (text, size, rawOverlap) => {
+          const chunks = chunkText(text, { size, overlap: rawOverlap % size });
+          if (text.length === 0) return chunks.length === 0;
+          expectWellFormed(text, chunks, size);
+          // Cuts never split a pair; a start may, but only when stepping back would not make progress.
+          for (const c of chunks) {
+            const body = /^[\uDC00-\uDFFF]/.test(c.text) ? c.text.slice(1) : c.text;
+            expect(body).not.toMatch(LONE_SURROGATE);
+          }
+          return true;
+        },
+      ),
+      { seed: 7, numRuns: 300 },
     );
   });
 });
@@ -268,6 +357,26 @@ describe('aggregateEmotions', () => {
       { emotion: 'fear', score: 0.2 },
       { emotion: 'love', score: 0.2 },
     ]);
+  });
+
+  it('breaks a tie by label name whichever label the model listed first', () => {
+    for (const emotions of [
+      { joy: 0.5, calm: 0.5, anger: 0.1 },
+      { anger: 0.1, calm: 0.5, joy: 0.5 },
+    ]) {
+      const result = aggregateEmotions([{ length: 10, score: score(emotions, 0.2) }]);
+      expect(result.primary_emotion).toBe('calm');
+      expect(result.secondary_emotions.map((e) => e.emotion)).toEqual(['joy', 'anger']);
+    }
+  });
+
+  it('keeps the polarity when no label was reported at all', () => {
+    expect(aggregateEmotions([{ length: 12, score: score({}, 0.5) }])).toEqual({
+      primary_emotion: 'neutral',
+      confidence: 0,
+      sentiment_polarity: 0.5,
+      secondary_emotions: [],
+    });
   });
 
   it('rounds to 4 decimals and clamps polarity to [-1, 1]', () => {
