@@ -9,7 +9,8 @@ export default defineConfig({
     // whole suite file by file. Integration files spend most of their time waiting on PostgreSQL and the
     // backend child (other processes), so one worker per core, and at least two. `--maxWorkers` overrides.
     maxWorkers: Math.max(2, availableParallelism()),
-    reporters: process.env.CI ? ['default', 'junit'] : ['default'],
+    // The verdict (reports/verdict.md, reports/verdict.junit.xml, $GITHUB_STEP_SUMMARY) for integration runs.
+    reporters: ['default', './helpers/target/verdict-reporter.ts', ...(process.env.CI ? ['junit'] : [])],
     outputFile: { junit: 'reports/junit.xml' },
     projects: [
       {

@@ -1,0 +1,80 @@
+/**
+ * What a target module may supply (Pact calls these "provider states"): the parts of a deployment the
+ * suite cannot reach through this project's API alone. Every hook is optional; a guarantee whose hook is
+ * missing is reported "not applicable" with the reason, never failed for it.
+ *
+ * A target module default-exports `defineTarget({...})`; name it with JOURNAL_TARGET=./targets/<file>.ts.
+ */
+
+/** A user as the tests need it: the id to write with and the calendar its analytics should use. */
+export interface TargetUser {
+  id: string;
+  timezone: string;
+  language: 'en' | 'de';
+  [k: string]: unknown;
+}
+
+export interface UserWish {
+  username: string;
+  timezone: string;
+  language: 'en' | 'de';
+}
+
+export type RowKind = 'topic' | 'entry' | 'session' | 'message';
+
+/** The owner of one stored row. */
+export interface OwnedRow {
+  kind: RowKind;
+  id: string;
+  user_id: string;
+}
+
+/** Live rows (not soft-deleted; messages of live sessions), of one user or of everyone. */
+export interface RowCounts {
+  topics: number;
+  entries: number;
+  sessions: number;
+  messages: number;
+  /** Messages with role `user`: what `/chat/stats` calls messages_processed. */
+  userMessages: number;
+}
+
+export interface RowReader {
+  /** The user id on each stored row of these objects; for sessions also on each of their messages. */
+  owners(ids: { topics?: string[]; entries?: string[]; sessions?: string[] }): Promise<OwnedRow[]>;
+  counts(userId?: string): Promise<RowCounts>;
+  close?(): Promise<void>;
+}
+
+export interface TargetContext {
+  /** Base URL without the /api/v1 prefix. */
+  apiUrl: string;
+  /** The env the run was started with (targets read their own URLs from it, with their defaults). */
+  env: NodeJS.ProcessEnv;
+  /** POST /api/v1/users/ through the suite's client: the default user hook. */
+  createUserViaApi(wish: UserWish): Promise<TargetUser>;
+}
+
+export interface TargetHooks {
+  /** Shown in the verdict. */
+  name: string;
+  /** A line on what the target is and how it differs; printed in the verdict's header. */
+  description?: string;
+  /** How a test gets a fresh user. Default: this project's POST /api/v1/users/. */
+  createUser?(ctx: TargetContext, wish: UserWish): Promise<TargetUser>;
+  /** Restart the deployment and return once it answers again. Default: JOURNAL_RESTART_COMMAND. */
+  restart?(ctx: TargetContext): Promise<void>;
+  /** Extra headers on every request (bearer tokens for deployments with auth). */
+  headers?(ctx: TargetContext, req: { method: string; url: string }): Record<string, string> | Promise<Record<string, string>>;
+  /** Row reads for guarantees about what is stored. Default: this project's schema at JOURNAL_DATABASE_URL. */
+  rows?(ctx: TargetContext): RowReader | Promise<RowReader>;
+  /**
+   * Known, documented differences between the target's contract and this project's, by regression class
+   * number: printed beside a failure of that class so a reader tells a difference from a defect.
+   */
+  differences?: Record<number, string>;
+}
+
+export function defineTarget(t: TargetHooks): TargetHooks {
+  return t;
+}

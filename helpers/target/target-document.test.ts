@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { readBehaviour } from './behaviour-answers.js';
+import { TargetDocument } from './target-document.js';
+
+const doc = new TargetDocument('test', {
+  openapi: '3.1.0',
+  paths: {
+    '/api/v1/entries/': {
+      post: { responses: { '200': { content: { 'application/json': { schema: { $ref: '#/components/schemas/Entry' } } } }, '422': {} } },
+    },
+    '/api/v1/entries/{entry_id}': { get: { responses: { '200': {} } }, delete: { responses: { '200': {} } } },
+    '/api/v1/entries/analytics/mood': {
+      get: { responses: { '200': { content: { 'application/json': { schema: { type: 'object' } } } } } },
+    },
+  },
+  components: {
+    schemas: {
+      Entry: {
+        type: 'object',
+        properties: { id: { type: 'string' }, mood: { anyOf: [{ type: 'string' }, { type: 'null' }] } },
+        required: ['id'],
+      },
+    },
+  },
+});
+const route = (method: string, path: string) => ({ method, path, operationId: 'x' });
+
+describe("the target's own OpenAPI document", () => {
+  it('matches our route templates to its paths whatever the parameter names, literals first', () => {
+    expect(doc.operation('GET', '/api/v1/entries/{id}')?.path).toBe('/api/v1/entries/{entry_id}');
+    expect(doc.operation('GET', '/api/v1/entries/analytics/mood')?.path).toBe('/api/v1/entries/analytics/mood');
+    expect(doc.operation('POST', '/api/v1/entries')?.path).toBe('/api/v1/entries/');
+    expect(doc.operation('GET', '/api/v1/users/')).toBeUndefined();
+  });
+
+  it('accepts a 2xx it declares, with a body meeting its schema', () => {
+    expect(
+      readBehaviour(doc, route('POST', '/api/v1/entries/'), 200, 'application/json', '{"id":"a","mood":null,"extra":1}'),
+    ).toMatchObject({
+      kind: 'success',
+      body: { id: 'a', extra: 1 },
+    });
+    expect(readBehaviour(doc, route('DELETE', '/api/v1/entries/{id}'), 200, 'application/json', '{"message":"ok"}').kind).toBe('success');
+  });
+
+  it('rejects a 2xx it does not declare, a body off its schema, a 500 and a redirect', () => {
+    expect(readBehaviour(doc, route('POST', '/api/v1/entries/'), 201, 'application/json', '{"id":"a"}')).toMatchObject({
+      kind: 'violation',
+      message: expect.stringContaining('declares 200'),
+    });
+    expect(readBehaviour(doc, route('POST', '/api/v1/entries/'), 200, 'application/json', '{"mood":1}')).toMatchObject({
+      kind: 'violation',
+      message: expect.stringContaining("target's own schema"),
+    });
+    expect(readBehaviour(doc, route('GET', '/api/v1/entries/{id}'), 500, 'application/json', '{"detail":"boom"}').kind).toBe('violation');
+    expect(readBehaviour(doc, route('GET', '/api/v1/entries/{id}'), 307, 'text/plain', '').kind).toBe('violation');
+  });
+
+  it('reads errors tolerantly, and judges a route it does not document on status class alone', () => {
+    expect(readBehaviour(doc, route('GET', '/api/v1/entries/{id}'), 404, 'application/json', '{"detail":"Entry not found"}')).toMatchObject(
+      {
+        kind: 'error',
+        body: { message: 'Entry not found' },
+      },
+    );
+    expect(readBehaviour(null, route('POST', '/api/v1/users/'), 201, 'application/json', '{"id":"u"}').kind).toBe('success');
+    expect(readBehaviour(doc, route('GET', '/api/v1/entries/{id}'), 503, 'application/json', '{}').kind).toBe('error');
+  });
+});

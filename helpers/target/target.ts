@@ -1,0 +1,89 @@
+import { exec } from 'node:child_process';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { waitFor } from '../wait.js';
+import type { RowReader, TargetContext, TargetHooks, TargetUser, UserWish } from './hooks.js';
+import { sqlRowReader } from './sql-rows.js';
+
+/**
+ * Which level of conformance a run judges. `strict`: this project's exact envelope, statuses and schemas,
+ * undocumented fields as drift. `behaviour`: what any deployment of the journaling API must do, read
+ * through the target's own OpenAPI document and a tolerant error reader.
+ */
+export type Conformance = 'strict' | 'behaviour';
+
+/** Strict against the bundled backend; against any other target only when JOURNAL_CONFORMANCE=strict asks. */
+export function chooseConformance(env: NodeJS.ProcessEnv, bundled: boolean): Conformance {
+  const asked = env.JOURNAL_CONFORMANCE;
+  if (asked === 'strict' || asked === 'behaviour') return asked;
+  if (asked) throw new Error(`JOURNAL_CONFORMANCE="${asked}" is not a level; valid values: strict, behaviour`);
+  return bundled ? 'strict' : 'behaviour';
+}
+
+/** The target module named by JOURNAL_TARGET (a path from the working directory), or null for the default. */
+export async function importTarget(spec: string | undefined, cwd = process.cwd()): Promise<TargetHooks | null> {
+  if (!spec) return null;
+  const mod = (await import(pathToFileURL(resolve(cwd, spec)).href)) as { default?: TargetHooks };
+  if (!mod.default || typeof mod.default.name !== 'string') {
+    throw new Error(`JOURNAL_TARGET=${spec} must default-export defineTarget({ name, ... }) from helpers/target/hooks.ts`);
+  }
+  return mod.default;
+}
+
+const execAsync = promisify(exec);
+
+/** A deployment reached over HTTP, with what its hooks (or the environment's defaults) can do. */
+export class ExternalTarget {
+  private rowReader: RowReader | undefined;
+
+  constructor(
+    readonly hooks: TargetHooks | null,
+    private readonly ctx: TargetContext,
+  ) {}
+
+  get name(): string {
+    return this.hooks?.name ?? `a deployment of this project's API at ${this.ctx.apiUrl}`;
+  }
+
+  createUser(wish: UserWish): Promise<TargetUser> {
+    return this.hooks?.createUser ? this.hooks.createUser(this.ctx, wish) : this.ctx.createUserViaApi(wish);
+  }
+
+  headers(req: { method: string; url: string }): Record<string, string> | Promise<Record<string, string>> {
+    return this.hooks?.headers?.(this.ctx, req) ?? {};
+  }
+
+  /** Why rows cannot be read, or null when they can. */
+  missingRows(): string | null {
+    if (this.hooks?.rows || this.ctx.env.JOURNAL_DATABASE_URL) return null;
+    return this.hooks
+      ? `the target module "${this.hooks.name}" has no rows hook and JOURNAL_DATABASE_URL is unset`
+      : "row-level checks need JOURNAL_DATABASE_URL (this project's schema) or a target module with a rows hook (JOURNAL_TARGET)";
+  }
+
+  async rows(): Promise<RowReader> {
+    const missing = this.missingRows();
+    if (missing) throw new Error(missing);
+    this.rowReader ??= this.hooks?.rows ? await this.hooks.rows(this.ctx) : sqlRowReader(this.ctx.env.JOURNAL_DATABASE_URL!);
+    return this.rowReader;
+  }
+
+  missingRestart(): string | null {
+    if (this.hooks?.restart || this.ctx.env.JOURNAL_RESTART_COMMAND) return null;
+    return 'a restart needs JOURNAL_RESTART_COMMAND or a target module with a restart hook';
+  }
+
+  async restart(): Promise<void> {
+    if (this.hooks?.restart) return this.hooks.restart(this.ctx);
+    await execAsync(this.ctx.env.JOURNAL_RESTART_COMMAND!, { timeout: 180_000 });
+    await waitFor(async () => (await fetch(`${this.ctx.apiUrl}/health`).catch(() => null))?.ok ?? false, {
+      timeoutMs: 60_000,
+      what: 'the target to answer /health after its restart',
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.rowReader?.close?.();
+  }
+}

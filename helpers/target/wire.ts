@@ -1,0 +1,95 @@
+/**
+ * The suite's side of the wire to a target: the target's extra headers on every request, 429 answers
+ * waited out (bounded, and counted for the verdict), and a journal of the exchanges of the running test,
+ * so a failure can be shown as the commands that replay it.
+ */
+export interface Exchange {
+  method: string;
+  url: string;
+  requestHeaders: Record<string, string>;
+  requestBody?: string;
+  status: number;
+  responseBody: string;
+}
+
+export interface RateLimitWaits {
+  count: number;
+  totalMs: number;
+}
+
+const MAX_JOURNAL = 40;
+const BODY_LIMIT = 4000;
+let journal: Exchange[] = [];
+const waits: RateLimitWaits = { count: 0, totalMs: 0 };
+
+/** The exchanges since the last reset (the running test's), oldest first. */
+export function takeJournal(): { exchanges: Exchange[]; rateLimited: RateLimitWaits } {
+  const out = { exchanges: journal, rateLimited: { ...waits } };
+  journal = [];
+  waits.count = 0;
+  waits.totalMs = 0;
+  return out;
+}
+
+export function record(e: Exchange): void {
+  journal.push({ ...e, requestBody: e.requestBody?.slice(0, BODY_LIMIT), responseBody: e.responseBody.slice(0, BODY_LIMIT) });
+  if (journal.length > MAX_JOURNAL) journal.shift();
+}
+
+/** The longest single wait and the most waits per request: a limiter that never lets up fails the test. */
+export const RATE_LIMIT = { maxWaitMs: 65_000, maxRetries: 3 };
+
+/** Seconds or an HTTP date, as RFC 9110 allows; unparseable → null. */
+export function retryAfterMs(value: string | null, now = Date.now()): number | null {
+  if (!value) return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+export type HeaderSource = (req: { method: string; url: string }) => Record<string, string> | Promise<Record<string, string>>;
+
+/**
+ * A fetch for talking to the target: adds the target's headers, records every exchange, and waits out a
+ * 429 that says how long (Retry-After) up to RATE_LIMIT; a 429 without it, or past the bounds, is returned.
+ */
+export function targetFetch(headers?: HeaderSource, base: typeof fetch = globalThis.fetch): typeof fetch {
+  return async (input, init = {}) => {
+    const method = (init.method ?? 'GET').toUpperCase();
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const merged = new Headers(init.headers);
+    for (const [k, v] of Object.entries((await headers?.({ method, url })) ?? {})) merged.set(k, v);
+    const body = typeof init.body === 'string' ? init.body : undefined;
+    for (let attempt = 0; ; attempt++) {
+      const res = await base(input, { ...init, headers: merged });
+      const text = await res.clone().text();
+      record({
+        method,
+        url,
+        requestHeaders: Object.fromEntries(merged),
+        ...(body !== undefined && { requestBody: body }),
+        status: res.status,
+        responseBody: text,
+      });
+      if (res.status !== 429 || attempt >= RATE_LIMIT.maxRetries) return res;
+      const ms = retryAfterMs(res.headers.get('retry-after'));
+      if (ms === null || ms > RATE_LIMIT.maxWaitMs) return res;
+      waits.count++;
+      waits.totalMs += ms;
+      await new Promise((r) => setTimeout(r, ms + 250));
+    }
+  };
+}
+
+const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** One exchange as a curl command that replays it, with the answer it got underneath. */
+export function asCurl(e: Exchange): string {
+  const parts = ['curl -sS -i', '-X', e.method, shellQuote(e.url)];
+  for (const [k, v] of Object.entries(e.requestHeaders)) {
+    if (/^(content-length|host|connection|accept-encoding)$/i.test(k)) continue;
+    parts.push('-H', shellQuote(`${k}: ${/authorization/i.test(k) ? '<redacted>' : v}`));
+  }
+  if (e.requestBody !== undefined) parts.push('--data-raw', shellQuote(e.requestBody));
+  return parts.join(' ');
+}

@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { defineTarget } from '../helpers/target/hooks.js';
+import { sqlRowReader } from '../helpers/target/sql-rows.js';
+
+/**
+ * The worked example: the original journaling service (lpthway/journaling-ai, FastAPI, the pre-auth
+ * commit 1cde2ec) that this project's contract was derived from.
+ *
+ *   JOURNAL_API_URL=http://127.0.0.1:8000 JOURNAL_TARGET=./targets/original-service.ts npx vitest run --project integration
+ *
+ * It has no user route, so users are rows inserted into its `users` table. Its database defaults to the
+ * one its docker set-up uses (ORIGINAL_DATABASE_URL or JOURNAL_DATABASE_URL override it). Restarts come
+ * from JOURNAL_RESTART_COMMAND (for example a command that restarts its uvicorn and waits for /health).
+ */
+const databaseUrl = (env: NodeJS.ProcessEnv) =>
+  env.ORIGINAL_DATABASE_URL ?? env.JOURNAL_DATABASE_URL ?? 'postgres://postgres:password@127.0.0.1:55432/journaling_ai';
+
+let pool: pg.Pool | undefined;
+
+export default defineTarget({
+  name: 'original journaling service (lpthway/journaling-ai @ 1cde2ec, FastAPI)',
+  description:
+    'Pre-auth FastAPI backend: user_id in bodies and queries, creates answer 200, errors as {"detail"} or {"error","details","body"}.',
+  async createUser(ctx, wish) {
+    pool ??= new pg.Pool({ connectionString: databaseUrl(ctx.env), max: 2, allowExitOnIdle: true });
+    const id = randomUUID();
+    // Its users table has unique usernames and emails; the id makes both unique per test.
+    const username = `${wish.username}-${id.slice(0, 8)}`.slice(0, 50);
+    await pool.query(
+      `INSERT INTO users (id, username, email, display_name, timezone, language, preferences, psychology_profile, is_active)
+       VALUES ($1, $2, $3, $4, $5, $6, '{}'::jsonb, '{}'::jsonb, true)`,
+      [id, username, `${id}@suite.invalid`, wish.username, wish.timezone, wish.language],
+    );
+    return { id, username, timezone: wish.timezone, language: wish.language };
+  },
+  headers(ctx) {
+    // Its later, JWT-protected commits take a bearer token; the pre-auth commit ignores it.
+    const token = ctx.env.ORIGINAL_BEARER_TOKEN;
+    return token ? { authorization: `Bearer ${token}` } : {};
+  },
+  rows(ctx) {
+    // Its chat messages carry no user id: a message belongs to its session's user.
+    return sqlRowReader(databaseUrl(ctx.env), {
+      topics: 'topics',
+      entries: 'entries',
+      sessions: 'chat_sessions',
+      messages: 'chat_messages',
+      messageSession: 'session_id',
+      messageUser: null,
+      softDelete: true,
+    });
+  },
+  differences: {
+    7: 'its contract declares 200 for every create (its OpenAPI document says so); the behaviour level accepts any declared 2xx',
+    15: 'its topics and sessions take no user at all: every topic and session belongs to the default user …0001',
+    30: 'auth: this commit is pre-JWT, so no token is needed',
+  },
+});
