@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
 import type { Database } from '../src/db/schema.js';
 import type { EmbeddedPostgresServer } from '../src/stack/postgres.js';
 import { childPids, signal } from '../src/stack/proc.js';
@@ -36,6 +37,25 @@ export function stallPostgres(pg: EmbeddedPostgresServer): { resume(): void; pid
     resume() {
       // Children first: the postmaster, resumed last, finds its children running.
       for (const pid of [...pids].reverse()) signal(pid, 'SIGCONT');
+    },
+  };
+}
+
+/**
+ * A row locked FOR UPDATE by another session, as a long report or a stuck transaction would hold it. The
+ * lock is held until release() (which commits, changing nothing).
+ */
+export async function holdRowLock(databaseUrl: string, table: 'chat_sessions' | 'users' | 'topics' | 'entries', id: string) {
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'journal-suite-lock' });
+  client.on('error', () => undefined);
+  await client.connect();
+  await client.query('BEGIN');
+  const r = await client.query(`SELECT 1 FROM ${table} WHERE id = $1 FOR UPDATE`, [id]);
+  if (r.rowCount !== 1) throw new Error(`no ${table} row ${id} to lock`);
+  return {
+    async release() {
+      await client.query('COMMIT').catch(() => undefined);
+      await client.end().catch(() => undefined);
     },
   };
 }
