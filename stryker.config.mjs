@@ -2,14 +2,13 @@
 /**
  * Mutation testing of the suite: `npm run mutate` (script: "mutate": "stryker run").
  *
- * Only code the `unit` vitest project can kill is mutated. src/services has no unit tests: its guarantees
- * are asserted over HTTP by the integration project, which drives the backend as a child process (and
- * PostgreSQL as another one): Stryker's instrumentation never reaches those processes, so their tests could
- * neither cover nor kill a mutant, and running them per mutant would only cost minutes. src/server is
- * mutated: its unit tests build the app in-process (`buildApp` + `app.inject`) over one embedded PostgreSQL
- * per file and the msw Ollama stub (src/server/app.test.ts), and test `register()` and `toEnvelope()` directly.
- * `testFiles` therefore lists the unit test files (the `unit` project's include patterns minus src/stack,
- * whose tests boot real PostgreSQL and exercise no mutated file).
+ * Only code the `unit` vitest project can kill is mutated: Stryker's instrumentation reaches only code that
+ * runs inside the vitest worker, never the backend child processes the integration project starts.
+ * src/services and src/server are mutated because unit tests run them in-process over a real embedded
+ * PostgreSQL and the msw Ollama stub: src/server/app.test.ts builds the app (`buildApp` + `app.inject`) and
+ * drives every route of the table.
+ * `testFiles` lists the unit test files (the `unit` project's include patterns minus src/stack, whose tests
+ * boot real PostgreSQL and exercise no mutated file).
  *
  * Reports: reports/mutation/mutation.html, reports/mutation/mutation.json, and the table on stdout.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
@@ -23,6 +22,7 @@ export default {
     'src/ai/**/*.ts',
     'src/populate/**/*.ts',
     'src/server/**/*.ts',
+    'src/services/**/*.ts',
     '!src/**/*.test.ts',
     // The process entry (env parsing, listen, signal handling): only the integration project starts it, as
     // a child process, so no unit test could cover a mutant there.
@@ -40,6 +40,7 @@ export default {
     'src/ai/**/*.test.ts',
     'src/populate/**/*.test.ts',
     'src/server/**/*.test.ts',
+    'src/contract/**/*.test.ts',
     'fixtures/**/*.test.ts',
     'helpers/**/*.test.ts',
   ],
