@@ -21,19 +21,27 @@ export interface ContainersInfrastructure {
 
 export const BUILT_BACKEND_TAG = 'journal/backend:suite';
 
-/** The current sources as an image, so the suite never tests a stale build; layer caching keeps it cheap. */
+/**
+ * The current sources as an image, so the suite never tests a stale build; layer caching keeps it cheap.
+ * A build that fails fails the run with the builder's own message (helpers/image-build.ts): an older image
+ * under the same tag is never used in its place. Also tagged journal/backend:suite, for a look by hand.
+ */
 async function buildBackendImage(): Promise<string> {
-  const { GenericContainer } = await import('testcontainers');
+  const { getContainerRuntimeClient } = await import('testcontainers');
+  const { buildImage } = await import('./image-build.js');
   const nodeImage = process.env.JOURNAL_NODE_IMAGE;
   const started = performance.now();
-  await GenericContainer.fromDockerfile(path.resolve(repoRoot))
-    .withBuildArgs(nodeImage ? { NODE_IMAGE: nodeImage } : {})
-    .withCache(true)
-    .build(BUILT_BACKEND_TAG, { deleteOnExit: false });
+  const client = await getContainerRuntimeClient();
+  const id = await buildImage(client.container.dockerode, {
+    context: path.resolve(repoRoot),
+    tag: BUILT_BACKEND_TAG,
+    ...(nodeImage && { buildArgs: { NODE_IMAGE: nodeImage } }),
+  });
   console.log(
-    `[journal-suite] backend image ${BUILT_BACKEND_TAG} built from the Dockerfile${nodeImage ? ` on ${nodeImage}` : ''} in ${Math.round(performance.now() - started)} ms`,
+    `[journal-suite] backend image ${BUILT_BACKEND_TAG} (${id.replace(/^sha256:/, '').slice(0, 12)}) built from the Dockerfile${nodeImage ? ` on ${nodeImage}` : ''} in ${Math.round(performance.now() - started)} ms`,
   );
-  return BUILT_BACKEND_TAG;
+  // The id, not the tag: a concurrent run re-tagging journal/backend:suite cannot swap this run's code.
+  return id;
 }
 
 export async function startContainersInfrastructure(runId: string): Promise<ContainersInfrastructure> {

@@ -14,13 +14,14 @@
 # pulled either, so the suite runs with TESTCONTAINERS_RYUK_DISABLED=true and stops its containers itself.
 #
 # Usage (as root; needs debootstrap and a running Docker engine):
-#   apt-get install -y debootstrap docker.io
+#   apt-get update && apt-get install -y debootstrap docker.io
 #   # A hand-started engine that publishes ports on loopback only (the default would be 0.0.0.0):
-#   dockerd --ip=127.0.0.1 > /var/log/dockerd.log 2>&1 &
+#   dockerd --ip=127.0.0.1 > /var/log/dockerd.log 2>&1 & echo $! > /run/journal-dockerd.pid
 #   scripts/build-images-offline.sh
-#   export JOURNAL_POSTGRES_IMAGE=journal/postgres:local TESTCONTAINERS_RYUK_DISABLED=true
-#   docker build --build-arg NODE_IMAGE=journal/node:local -t journal/backend:local .
-#   JOURNAL_STACK=containers npm test
+#   export JOURNAL_POSTGRES_IMAGE=journal/postgres:local JOURNAL_NODE_IMAGE=journal/node:local
+#   export TESTCONTAINERS_RYUK_DISABLED=true
+#   JOURNAL_STACK=containers npm test   # builds journal/backend:suite on JOURNAL_NODE_IMAGE first
+#   kill "$(cat /run/journal-dockerd.pid)"   # stops the engine started above (README "Air-gapped")
 #
 # Environment:
 #   DEBIAN_SUITE   default trixie (bookworm's nodejs is 18, below the project's engines field)
@@ -254,10 +255,15 @@ fi
 
 cat << EOF
 
-Images built: $NODE_TAG, $POSTGRES_TAG. Use them with:
+Images built ($IMAGES): $NODE_TAG, $POSTGRES_TAG. Use them with:
 
-  export JOURNAL_POSTGRES_IMAGE=$POSTGRES_TAG
+  export JOURNAL_POSTGRES_IMAGE=$POSTGRES_TAG JOURNAL_NODE_IMAGE=$NODE_TAG
   export TESTCONTAINERS_RYUK_DISABLED=true
-  docker build --build-arg NODE_IMAGE=$NODE_TAG -t journal/backend:local .
   JOURNAL_STACK=containers npm test
+
+The run builds the backend image (journal/backend:suite) from the Dockerfile on $NODE_TAG first and fails
+with the build's own error if that build fails. To test a prebuilt backend image instead:
+
+  docker build --build-arg NODE_IMAGE=$NODE_TAG -t journal/backend:local .
+  export JOURNAL_BACKEND_IMAGE=journal/backend:local
 EOF
