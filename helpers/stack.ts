@@ -136,7 +136,7 @@ export function useStack(opts: StackOptions = {}): TestStack {
     let databaseUrl: string;
     if (opts.privatePostgres) {
       state.dataDir = await mkdtemp(join(tmpdir(), 'journal-private-pg-'));
-      const server = await EmbeddedPostgresServer.start({ dataDir: state.dataDir, persistent: true });
+      const server = await EmbeddedPostgresServer.start({ dataDir: state.dataDir, persistent: true, durable: false });
       state.postgres = server;
       await server.createDatabase('journal');
       databaseUrl = server.adminUrl('journal');

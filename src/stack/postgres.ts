@@ -20,6 +20,11 @@ export interface PostgresStartOptions {
   port?: number;
   /** false: stop() deletes the data directory, and initdb skips fsync. */
   persistent: boolean;
+  /**
+   * Whether data must survive an OS crash (default: persistent). false skips fsync in initdb and the server,
+   * which a killed server cannot notice: test clusters that are stopped and restarted but kept only for a run.
+   */
+  durable?: boolean;
   user?: string;
   password?: string;
   /** Extra server settings, passed as `-c name=value`. */
@@ -59,6 +64,7 @@ export class EmbeddedPostgresServer {
   readonly user: string;
   readonly password: string;
   readonly persistent: boolean;
+  readonly durable: boolean;
   port: number;
   /** initdb time of the last start(); 0 when the directory was already initialised. */
   lastInitMs = 0;
@@ -76,6 +82,7 @@ export class EmbeddedPostgresServer {
     this.user = opts.user ?? 'postgres';
     this.password = opts.password ?? 'postgres';
     this.persistent = opts.persistent;
+    this.durable = opts.durable ?? opts.persistent;
     this.port = opts.port ?? 0;
     this.fixedPort = opts.port !== undefined;
   }
@@ -111,7 +118,7 @@ export class EmbeddedPostgresServer {
     this.recoveredStaleServer = await stopStaleServer(this.dataDir);
     this.lastInitMs = isInitialised(this.dataDir)
       ? 0
-      : await initialiseDataDir(this.dataDir, { user: this.user, password: this.password, noSync: !this.persistent });
+      : await initialiseDataDir(this.dataDir, { user: this.user, password: this.password, noSync: !this.durable });
 
     const started = performance.now();
     let lastError: unknown;
@@ -142,7 +149,7 @@ export class EmbeddedPostgresServer {
       // TCP only: no socket files in /tmp to collide between clusters or outlive a killed server.
       unix_socket_directories: '',
       // Only an OS crash can lose unsynced writes; a killed server cannot, so throwaway clusters skip fsync.
-      ...(this.persistent ? {} : { fsync: 'off' }),
+      ...(this.durable ? {} : { fsync: 'off' }),
       ...this.opts.settings,
     };
     const args = ['-D', this.dataDir, '-p', String(port)];
