@@ -109,6 +109,8 @@ export class Load {
       }
       // An unresolved operation ends the worker's sequence: what it sends next must come after it.
       if (!History.settled(op)) return;
+      // A denied write is not retried, but the next one waits as a retry would: no hammering an outage.
+      if (!op.ack) await pause(backoff);
     }
   }
 

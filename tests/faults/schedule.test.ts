@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { ALL_FAULTS, type FaultRecord, injectFault, schedule, shortSchedule, unavailable } from '../../helpers/fault-schedule.js';
+import { stallPostgres, tagBackend } from '../../helpers/faults.js';
+import { check, observe } from '../../helpers/history.js';
+import { Load } from '../../helpers/load.js';
+import { useStack } from '../../helpers/stack.js';
+import { useProxy } from '../../helpers/use-proxy.js';
+import { createUser, fixtures } from '../../helpers/users.js';
+import { waitFor } from '../../helpers/wait.js';
+
+// Process guarantees: the backend is a real process on a PostgreSQL of this file's own, reached through a
+// TCP fault proxy. Short timeouts (configurable in production too) keep each fault to about a second.
+const net = useProxy(tagBackend);
+const stack = useStack({
+  privatePostgres: true,
+  backendDatabaseUrl: net.wrap,
+  env: { DB_ACQUIRE_TIMEOUT_MS: '1000', DB_STATEMENT_TIMEOUT_MS: '1000', DB_QUERY_TIMEOUT_MS: '1500' },
+});
+const SOAK = process.env.JOURNAL_SOAK === '1';
+// npm test: one fault of each class (backend, PostgreSQL, connections, network), chosen by the run's seed.
+// JOURNAL_SOAK=1: every fault, JOURNAL_SOAK_ROUNDS rounds (default 5), longer holds, same checks.
+const ROUNDS = SOAK ? Number(process.env.JOURNAL_SOAK_ROUNDS ?? 5) : 1;
+const HOLD_MS = SOAK ? 800 : 250;
+/** A request during a stall must get its answer this fast (configured: 1 s acquire, 1.5 s read deadline). */
+const FAST_MS = 5_000;
+
+function needs(ctx: { skip(): void }) {
+  const why = !stack.has('postgres-control')
+    ? stack.missing('postgres-control')
+    : !stack.has('database')
+      ? stack.missing('database')
+      : undefined;
+  if (why) {
+    console.warn(`skipped: ${why}`);
+    ctx.skip();
+  }
+}
+
+async function timed<T>(f: () => Promise<T>): Promise<{ out: T; ms: number }> {
+  const started = performance.now();
+  const out = await f();
+  return { out, ms: Math.round(performance.now() - started) };
+}
+
+describe('faults under concurrent writers', () => {
+  it('PostgreSQL stalled (SIGSTOP): health unhealthy and 503s within seconds, not 15-30 s; recovery by itself after SIGCONT', async (ctx) => {
+    needs(ctx);
+    const u = await createUser(stack.api);
+    const load = new Load(stack.api, await Promise.all([1, 2, 3, 4].map(() => createUser(stack.api))), { seed: stack.info.seed }).start();
+    await waitFor(() => load.acknowledged() >= 8, { timeoutMs: 20_000, intervalMs: 5, what: 'writes before the stall' });
+    const stall = stallPostgres(stack.postgres);
+    let resumedAt = 0;
+    try {
+      const [health, write, read] = await Promise.all([
+        timed(() => stack.api.call('chatHealth')),
+        timed(() => stack.api.call('createEntry', { body: { user_id: u.id, title: 'stalled', content: fixtures().entryText() } })),
+        timed(() => stack.api.call('listEntries', { query: { user_id: u.id } })),
+      ]);
+      expect(health.out.status).toBe(503);
+      expect(health.out.body).toMatchObject({ status: 'unhealthy', database_available: false });
+      for (const r of [health, write, read]) expect(r.ms).toBeLessThan(FAST_MS);
+      expect(write.out.status).toBe(503);
+      expect(read.out).toMatchObject({ status: 503, body: { error: 'database_unavailable' } });
+    } finally {
+      stall.resume();
+      resumedAt = performance.now();
+    }
+    await waitFor(async () => (await stack.api.call('chatHealth')).status === 200, { timeoutMs: 10_000, what: 'health after SIGCONT' });
+    const recoveredMs = performance.now() - resumedAt;
+    await load.stop();
+    await load.resolve();
+    // Whatever the stalled write answered, the outcome it claimed is the one stored.
+    const entries = await stack.api.ok('listEntries', { query: { user_id: u.id } });
+    expect(entries.length).toBeLessThanOrEqual(1);
+    const observed = await Promise.all(load.users.map((id, i) => observe(stack.api, i, id)));
+    expect(check(load.history, observed), `seed ${stack.info.seed}: ${load.history.summary()}`).toEqual([]);
+    const slowest = Math.max(...load.history.ops.flatMap((o) => o.attempts.map((a) => a.ms)));
+    expect(slowest, 'slowest answer to a writer during the stall').toBeLessThan(FAST_MS);
+    console.log(`[faults] stall: recovered in ${Math.round(recoveredMs)} ms; slowest answer ${slowest} ms; ${load.history.summary()}`);
+  });
+
+  it(`a seeded fault schedule (${SOAK ? `${ROUNDS} rounds of every fault` : 'one fault of each class'}) under 6 writers: nothing acknowledged lost or duplicated, nothing denied written, order kept`, async (ctx) => {
+    needs(ctx);
+    const seed = stack.info.seed;
+    const target = { api: stack.api, backend: stack.backend, postgres: stack.postgres, proxy: net.proxy, db: stack.db };
+    const faults = ALL_FAULTS.filter((f) => !unavailable(f, target));
+    const probe = await createUser(stack.api);
+    const load = new Load(stack.api, await Promise.all(Array.from({ length: 6 }, () => createUser(stack.api))), { seed }).start();
+    const records: FaultRecord[] = [];
+    for (const fault of SOAK ? schedule(seed, faults, ROUNDS) : shortSchedule(seed, faults)) {
+      const before = load.acknowledged();
+      // Each fault lands on writes in flight.
+      await waitFor(() => load.acknowledged() >= before + 3, { timeoutMs: 20_000, intervalMs: 5, what: `writes before ${fault}` });
+      records.push(await injectFault({ ...target, probeUserId: probe.id }, fault, HOLD_MS));
+    }
+    await load.stop();
+    await load.resolve();
+    const observed = await Promise.all(load.users.map((id, i) => observe(stack.api, i, id)));
+    const problems = check(load.history, observed);
+    console.log(
+      `[faults] seed ${seed}: ${records.map((r) => `${r.fault} ${r.tookMs}+${r.recoveryMs} ms`).join(', ')}; ${load.history.summary()}`,
+    );
+    expect(problems, `seed ${seed} (JOURNAL_TEST_SEED=${seed} replays): ${load.history.summary()}`).toEqual([]);
+    expect(load.history.count('failed') + load.history.count('unknown'), 'the faults reached the writers').toBeGreaterThan(0);
+    expect(await stack.api.ok('readiness', {}, 200)).toMatchObject({ components: { database: { status: 'up' } } });
+  });
+});
