@@ -1,8 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` runs pure code and in-process fakes (no stack); `integration` boots the stack
-// once in globalSetup and hands it to workers through provide/inject.
+// Three projects: `unit` runs pure code and in-process stubs (no database, no child process; seconds);
+// `process` holds the supervisor's own tests, which boot real PostgreSQL clusters and backend children;
+// `integration` boots the stack once in globalSetup and hands it to workers through provide/inject.
+// `npx vitest run --project unit` is the quick loop.
+const PROCESS_TESTS = ['src/stack/backend.test.ts', 'src/stack/boot.test.ts', 'src/stack/postgres.test.ts'];
+
 export default defineConfig({
   test: {
     // Vitest's default is one worker less than the cores: one worker on a 2-core machine, which ran the
@@ -18,12 +22,23 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts', 'fixtures/**/*.test.ts', 'helpers/**/*.test.ts'],
+          exclude: PROCESS_TESTS,
           environment: 'node',
           // Unit files share a worker's module graph instead of re-importing it per file (~40 s -> ~20 s).
           // They keep no state between files: each makes its own servers and fakes and closes them, and
           // module-level maps are caches. JOURNAL_ISOLATE=1 re-imports per file (Stryker's static mutants
           // need that: `JOURNAL_ISOLATE=1 npx stryker run --ignoreStatic false`).
           isolate: process.env.JOURNAL_ISOLATE === '1',
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'process',
+          include: PROCESS_TESTS,
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
       {
