@@ -5,8 +5,35 @@ import type { Entry } from '../../src/contract/entries.js';
 const MOODS = ['very_positive', 'positive', 'neutral', 'negative', 'very_negative'] as const;
 type Mood = (typeof MOODS)[number];
 
+// Building an Intl.DateTimeFormat costs far more than formatting with one, and the oracle formats tens of
+// thousands of instants per file; one formatter per (kind, zone) keeps it to milliseconds.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(kind: 'date' | 'parts' | 'clock', tz: string): Intl.DateTimeFormat {
+  const key = `${kind} ${tz}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f =
+      kind === 'date'
+        ? new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' })
+        : kind === 'clock'
+          ? new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+          : new Intl.DateTimeFormat('en-US', {
+              timeZone: tz,
+              hourCycle: 'h23',
+              year: 'numeric',
+              month: 'numeric',
+              day: 'numeric',
+              hour: 'numeric',
+              minute: 'numeric',
+              second: 'numeric',
+            });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 export function localDateOf(iso: string | Date, tz: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+  return formatter('date', tz).format(new Date(iso));
 }
 
 export function shiftDate(date: string, days: number): string {
@@ -22,16 +49,7 @@ export function windowDates(now: Date, days: number, tz: string): string[] {
 /** The UTC offset in minutes of a zone at an instant. */
 export function offsetMinutes(at: Date, tz: string): number {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    })
+    formatter('parts', tz)
       .formatToParts(at)
       .map((p) => [p.type, p.value]),
   );
@@ -47,8 +65,7 @@ export function instantAt(date: string, hh: number, mm: number, tz: string): Dat
     const candidate = new Date(wall - offsetMinutes(new Date(probe), tz) * 60_000);
     if (
       localDateOf(candidate, tz) === date &&
-      new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(candidate) ===
-        `${String(hh).padStart(2, '0')}:${String(mm).padStart(2, '0')}`
+      formatter('clock', tz).format(candidate) === `${String(hh).padStart(2, '0')}:${String(mm).padStart(2, '0')}`
     )
       return candidate;
   }
@@ -124,8 +141,9 @@ export function expectedMood(entries: Entry[], now: Date, days: number, tz: stri
       ];
     }),
   );
+  const rowDates = rows.map((e) => localDateOf(e.created_at, tz));
   const daily = dates.map((date) => {
-    const of = rows.filter((e) => localDateOf(e.created_at, tz) === date);
+    const of = rows.filter((_, i) => rowDates[i] === date);
     const avg = mean(of.map((e) => e.sentiment_score).filter((s): s is number => s !== null));
     let dominant: Mood | null = null;
     let best = 0;
