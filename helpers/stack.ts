@@ -6,28 +6,38 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, inject, type TestContext } from 'vitest';
+import { assertNoUnhandled, type OllamaStub, startOllamaStub } from '../fixtures/ollama/index.js';
 import { createDb, type DbHandle } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import type { Database } from '../src/db/schema.js';
 import { BackendProcess, type RunningBackend } from '../src/stack/backend.js';
 import { EmbeddedPostgresServer } from '../src/stack/postgres.js';
-import { assertNoUnhandled, startOllamaStub, type OllamaStub } from '../fixtures/ollama/index.js';
 import { ApiClient } from './api.js';
 import { ContainerBackend } from './container-backend.js';
 import type { StackInfo } from './global-setup.js';
 import { waitFor } from './wait.js';
 
+export type Capability = 'restart' | 'database' | 'ollama' | 'postgres-control' | 'second-backend';
+
+/** Capabilities whose guarantee is about a process: a file that asks for one gets a backend child. */
+const PROCESS_CAPABILITIES: readonly Capability[] = ['restart', 'second-backend', 'postgres-control'];
+
 export interface StackOptions {
-  /** A PostgreSQL server of this file's own, for tests that stop and start the database. */
+  /**
+   * The capabilities this file's tests use. 'restart', 'second-backend' and 'postgres-control' are about
+   * a process, so the file gets the backend as a child process; otherwise the app runs in this worker.
+   */
+  needs?: Capability[];
+  /** The backend as a separate process even without a process capability (e.g. a test reads its pid). */
+  process?: boolean;
+  /** A PostgreSQL server of this file's own, for tests that stop and start the database (implies a process). */
   privatePostgres?: boolean;
-  /** Extra environment for the backend process. */
+  /** Extra environment for the backend (the child's environment, or the in-process app's settings). */
   env?: Record<string, string>;
-  /** Rewrites the DATABASE_URL the backend process(es) get, e.g. to put a TCP fault proxy in between. */
+  /** Rewrites the DATABASE_URL the backend process(es) get, e.g. to put a TCP fault proxy in between (implies a process). */
   backendDatabaseUrl?: (databaseUrl: string) => string | Promise<string>;
 }
-
-export type Capability = 'restart' | 'database' | 'ollama' | 'postgres-control' | 'second-backend';
 
 /**
  * One file's system under test. Everything here is created in beforeAll and torn down in afterAll by
@@ -41,9 +51,16 @@ export interface TestStack {
   readonly db: Kysely<Database>;
   readonly databaseUrl: string;
   readonly ollama: OllamaStub;
-  /** A child process, or a container of the backend image under the containers provider. */
+  /** A child process, or a container of the backend image under the containers provider (process files only). */
   readonly backend: RunningBackend;
   readonly postgres: EmbeddedPostgresServer;
+  /** How this file's backend runs: in this worker, as a child process, a container, or the external target. */
+  readonly mode: 'in-process' | 'process' | 'container' | 'external';
+  /**
+   * The one call for what a test needs: skips the test with the printed reason when the provider cannot
+   * give it (e.g. restarts of an external deployment without JOURNAL_RESTART_COMMAND).
+   */
+  require(ctx: TestContext, ...caps: Capability[]): void;
   has(cap: Capability): boolean;
   /** Why a capability is missing under this provider, for a printed skip reason. */
   missing(cap: Capability): string;
@@ -87,6 +104,32 @@ async function disposeBackend(b: RunningBackend & { remove?(): Promise<void> }):
   await b.remove?.();
 }
 
+/**
+ * The app of src/server in this worker, built from the same environment a child would get (as main.ts
+ * does) and listening on a loopback port: tests still speak real HTTP through the same ApiClient. Saves a
+ * process boot per file and the CPU of a second Node.js runtime on a 2-core machine.
+ */
+async function startInProcess(env: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
+  const [{ buildApp }, { createAiGateway }, { aiConfigFromEnv }, { SERVICE_VERSION }] = await Promise.all([
+    import('../src/server/app.js'),
+    import('../src/ai/gateway.js'),
+    import('../src/ai/config.js'),
+    import('../src/contract/openapi.js'),
+  ]);
+  const handle = createDb(env.DATABASE_URL!, { max: Number(env.DB_POOL_MAX ?? 10) });
+  const app = await buildApp({ db: handle.db, ai: createAiGateway(aiConfigFromEnv(env)), now: () => new Date(), version: SERVICE_VERSION });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('in-process app has no TCP address');
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    async close() {
+      await app.close();
+      await handle.close();
+    },
+  };
+}
+
 function backendEnv(databaseUrl: string, ollamaUrl: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     DATABASE_URL: databaseUrl,
@@ -96,12 +139,23 @@ function backendEnv(databaseUrl: string, ollamaUrl: string, extra: Record<string
     OLLAMA_PROBE_TIMEOUT_MS: '500',
     OLLAMA_PROBE_CACHE_MS: '0',
     OLLAMA_BREAKER_THRESHOLD: '1000',
+    SKIP_MIGRATIONS: '1',
     ...extra,
   };
 }
 
 export function useStack(opts: StackOptions = {}): TestStack {
   const info = inject('stack');
+  const wantsProcess =
+    // JOURNAL_BACKEND=process runs every file against a child, to check a verdict does not depend on the mode.
+    process.env.JOURNAL_BACKEND === 'process' ||
+    opts.process === true ||
+    opts.privatePostgres === true ||
+    opts.backendDatabaseUrl !== undefined ||
+    (opts.needs ?? []).some((c) => PROCESS_CAPABILITIES.includes(c));
+  const mode: TestStack['mode'] =
+    info.provider === 'external' ? 'external' : info.backendImage ? 'container' : wantsProcess ? 'process' : 'in-process';
+  const privatePostgres = opts.privatePostgres === true || (opts.needs ?? []).includes('postgres-control');
   const state: Partial<{
     apiUrl: string;
     api: ApiClient;
@@ -110,14 +164,18 @@ export function useStack(opts: StackOptions = {}): TestStack {
     backendUrl: string;
     ollama: OllamaStub;
     backend: RunningBackend;
+    inProcess: { close(): Promise<void> };
     postgres: EmbeddedPostgresServer;
     dataDir: string;
     extra: RunningBackend[];
   }> = { extra: [] };
   const need = <K extends keyof typeof state>(k: K): NonNullable<(typeof state)[K]> => {
     const v = state[k];
-    if (v === undefined)
+    if (v === undefined) {
+      if (mode === 'in-process' && (k === 'backend' || k === 'postgres'))
+        throw new Error(`stack.${k}: this file runs the app in-process; declare useStack({ process: true }) or the capability in needs`);
       throw new Error(`stack.${String(k)} is not available under the ${info.provider} provider (or beforeAll has not run)`);
+    }
     return v as NonNullable<(typeof state)[K]>;
   };
 
@@ -134,7 +192,7 @@ export function useStack(opts: StackOptions = {}): TestStack {
     const ollama = await startOllamaStub();
     state.ollama = ollama;
     let databaseUrl: string;
-    if (opts.privatePostgres) {
+    if (privatePostgres) {
       state.dataDir = await mkdtemp(join(tmpdir(), 'journal-private-pg-'));
       const server = await EmbeddedPostgresServer.start({ dataDir: state.dataDir, persistent: true, durable: false });
       state.postgres = server;
@@ -152,10 +210,17 @@ export function useStack(opts: StackOptions = {}): TestStack {
     state.handle = createDb(databaseUrl, { max: 4 });
     const backendUrl = opts.backendDatabaseUrl ? await opts.backendDatabaseUrl(databaseUrl) : databaseUrl;
     state.backendUrl = backendUrl;
-    const backend = await startBackend(info, backendEnv(backendUrl, ollama.url, { SKIP_MIGRATIONS: '1', ...opts.env }));
-    state.backend = backend;
-    state.apiUrl = backend.url;
-    state.api = new ApiClient(backend.url);
+    const env = backendEnv(backendUrl, ollama.url, opts.env);
+    if (mode === 'in-process') {
+      const app = await startInProcess(env);
+      state.inProcess = app;
+      state.apiUrl = app.url;
+    } else {
+      const backend = await startBackend(info, env);
+      state.backend = backend;
+      state.apiUrl = backend.url;
+    }
+    state.api = new ApiClient(state.apiUrl);
   });
 
   // A model call no handler answered fails the test that caused it; overrides end with the test.
@@ -168,12 +233,18 @@ export function useStack(opts: StackOptions = {}): TestStack {
   afterAll(async () => {
     for (const b of state.extra ?? []) await disposeBackend(b);
     if (state.backend) await disposeBackend(state.backend);
+    await state.inProcess?.close().catch(() => undefined);
     await state.handle?.close().catch(() => undefined);
     await state.ollama?.close().catch(() => undefined);
     if (state.postgres) await state.postgres.stop().catch(() => undefined);
     if (state.dataDir) await rm(state.dataDir, { recursive: true, force: true });
   });
 
+  const undeclared = (cap: Capability) => {
+    // A programming error, not a skip: the file forgot to say it needs a process.
+    if (mode === 'in-process' && PROCESS_CAPABILITIES.includes(cap))
+      throw new Error(`capability ${cap} needs the backend as a process: declare useStack({ needs: ['${cap}'] })`);
+  };
   const reasons: Record<Capability, () => string | null> = {
     restart: () =>
       info.provider !== 'external' || info.restartCommand ? null : 'restart needs JOURNAL_RESTART_COMMAND under the external provider',
@@ -182,14 +253,19 @@ export function useStack(opts: StackOptions = {}): TestStack {
     ollama: () => (info.provider !== 'external' ? null : 'the external deployment talks to its own model; faults cannot be injected'),
     // The private server is embedded under both local providers; a containerised backend reaches it over loopback.
     'postgres-control': () =>
-      info.provider !== 'external' && opts.privatePostgres
+      info.provider !== 'external' && privatePostgres
         ? null
-        : 'stopping PostgreSQL needs a local provider and a private server (useStack({ privatePostgres: true }))',
+        : "stopping PostgreSQL needs a local provider and a private server (useStack({ needs: ['postgres-control'] }))",
     'second-backend': () => (info.provider !== 'external' ? null : 'a second backend process needs a local stack'),
+  };
+  const missing = (cap: Capability) => {
+    undeclared(cap);
+    return reasons[cap]();
   };
 
   return {
     info,
+    mode,
     get apiUrl() {
       return need('apiUrl');
     },
@@ -211,9 +287,17 @@ export function useStack(opts: StackOptions = {}): TestStack {
     get postgres() {
       return need('postgres');
     },
-    has: (cap) => reasons[cap]() === null,
-    missing: (cap) => reasons[cap]() ?? '',
-    async restart(mode) {
+    require(ctx, ...caps) {
+      const why = caps.map(missing).filter((r): r is string => r !== null);
+      if (why.length === 0) return;
+      // Printed as well as given to vitest, so a skip is never silent in any reporter.
+      console.warn(`[journal-suite] skipped "${ctx.task.name}": ${why.join('; ')}`);
+      ctx.skip(why.join('; '));
+    },
+    has: (cap) => missing(cap) === null,
+    missing: (cap) => missing(cap) ?? '',
+    async restart(how) {
+      undeclared('restart');
       if (info.provider === 'external') {
         await execAsync(info.restartCommand!, { timeout: 120_000 });
         await waitFor(async () => (await fetch(`${info.apiUrl}/health`).catch(() => null))?.ok ?? false, {
@@ -222,10 +306,11 @@ export function useStack(opts: StackOptions = {}): TestStack {
         });
         return;
       }
-      await need('backend').restart(mode);
+      await need('backend').restart(how);
     },
     async startSecondBackend() {
-      const b = await startBackend(info, backendEnv(need('backendUrl'), need('ollama').url, { SKIP_MIGRATIONS: '1', ...opts.env }));
+      undeclared('second-backend');
+      const b = await startBackend(info, backendEnv(need('backendUrl'), need('ollama').url, opts.env));
       state.extra!.push(b);
       return b;
     },

@@ -8,10 +8,7 @@ const stack = useStack();
 
 describe('database schema', () => {
   it('the migrated tables have exactly the columns the code declares', async (ctx) => {
-    if (!stack.has('database')) {
-      console.warn(`skipped: ${stack.missing('database')}`);
-      ctx.skip();
-    }
+    stack.require(ctx, 'database');
     const rows = await sql<{ table_name: string; column_name: string }>`
       SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name NOT LIKE 'kysely_%'`.execute(
       stack.db,
@@ -22,7 +19,8 @@ describe('database schema', () => {
     expect(Object.fromEntries(Object.entries(actual).map(([t, c]) => [t, c.sort()]))).toEqual(declared);
   });
 
-  it('the development user exists before any write, and constraints reject impossible rows', async () => {
+  it('the development user exists before any write, and constraints reject impossible rows', async (ctx) => {
+    stack.require(ctx, 'database');
     const dev = await stack.db.selectFrom('users').selectAll().where('id', '=', DEV_USER_ID).executeTakeFirst();
     expect(dev?.id).toBe(DEV_USER_ID);
     const session = await stack.db

@@ -4,14 +4,11 @@ import { useStack } from '../../helpers/stack.js';
 import { createUser, fixtures } from '../../helpers/users.js';
 import { waitFor } from '../../helpers/wait.js';
 
-const stack = useStack({ privatePostgres: true });
+const stack = useStack({ needs: ['postgres-control'] });
 
 describe('PostgreSQL stopped and started under a running backend', () => {
   it('503 (not 500, not a hang) while down, health says so, recovery by itself, nothing acknowledged lost', async (ctx) => {
-    if (!stack.has('postgres-control')) {
-      console.warn(`skipped: ${stack.missing('postgres-control')}`);
-      ctx.skip();
-    }
+    stack.require(ctx, 'postgres-control');
     const u = await createUser(stack.api);
     const kept = await stack.api.ok('createEntry', { body: { user_id: u.id, title: 'before', content: fixtures().entryText() } }, 201);
     const chat = await stack.api.ok('chatMessage', { body: { user_id: u.id, message: 'before the outage' } });

@@ -8,15 +8,12 @@ import { waitFor } from '../../helpers/wait.js';
 import { delay, http } from 'msw';
 import { normalAnswer } from '../../fixtures/ollama/index.js';
 
-const stack = useStack();
+const stack = useStack({ needs: ['restart', 'database'] });
 
 describe('persistence across backend restarts', () => {
   for (const mode of ['graceful', 'kill'] as const) {
     it(`${mode === 'graceful' ? 'SIGTERM' : 'SIGKILL'}: every session, message, entry, topic, analytic and stat is identical afterwards`, async (ctx) => {
-      if (!stack.has('restart')) {
-        console.warn(`skipped: ${stack.missing('restart')}`);
-        ctx.skip();
-      }
+      stack.require(ctx, 'restart');
       const u = await populate(stack);
       const before = await snapshot(stack, u.id);
       expect(before.sessions).toHaveLength(5);
@@ -46,10 +43,7 @@ describe('persistence across backend restarts', () => {
   });
 
   it('a burst of concurrent chat writes with a SIGKILL in the middle loses nothing acknowledged; retries create no duplicates', async (ctx) => {
-    if (!stack.has('restart') || !stack.has('database')) {
-      console.warn(`skipped: ${stack.missing('restart') || stack.missing('database')}`);
-      ctx.skip();
-    }
+    stack.require(ctx, 'restart', 'database');
     const u = await createUser(stack.api);
     const f = fixtures();
     const requests = Array.from({ length: 40 }, (_, i) => ({
