@@ -5,7 +5,7 @@ import { useStack } from '../../helpers/stack.js';
 import { createUser } from '../../helpers/users.js';
 import { populate, rowCounts, useOllamaMsw } from './support.js';
 
-const stack = useStack();
+const stack = useStack({ needs: ['restart'] });
 useOllamaMsw(stack);
 
 const SEED_COMMAND = { chatSessions: 2, journalEntries: 1, seed: 4242 };
