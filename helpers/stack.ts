@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, inject, type TestContext } from 'vitest';
 import { assertNoUnhandled, type OllamaStub, startOllamaStub } from '../fixtures/ollama/index.js';
-import { createDb, type DbHandle } from '../src/db/connection.js';
+import { createDb, type DbHandle, dbOptionsFromEnv } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import type { Database } from '../src/db/schema.js';
 import { BackendProcess, type RunningBackend } from '../src/stack/backend.js';
@@ -116,7 +116,8 @@ async function startInProcess(env: Record<string, string>): Promise<{ url: strin
     import('../src/ai/config.js'),
     import('../src/contract/openapi.js'),
   ]);
-  const handle = createDb(env.DATABASE_URL!, { max: Number(env.DB_POOL_MAX ?? 10) });
+  // The same settings main.ts reads from the same variables (pool, lock and statement timeouts, model).
+  const handle = createDb(env.DATABASE_URL!, dbOptionsFromEnv(env));
   const app = await buildApp({ db: handle.db, ai: createAiGateway(aiConfigFromEnv(env)), now: () => new Date(), version: SERVICE_VERSION });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
