@@ -3,159 +3,205 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from './cli.js';
+import type { Generator } from './generate.js';
 import { DEFAULTS } from './options.js';
-import { successRate } from './report.js';
-import { FakeApi, badRequest, serverError, type RecordedRequest } from './testing/fake-api.js';
-import { USER, NOW, runFake, withUser } from './testing/run.js';
+import { useRealApp } from './testing/app.js';
+import { posts, recording } from './testing/faults.js';
+import { NOW, populate } from './testing/run.js';
+
+// The population against the real app (in-process, its own PostgreSQL): what it reports equals what is stored.
+const app = useRealApp();
 
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'populate-unit-'));
 });
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+/** What the report says is there, in the database's terms. */
+const reported = (r: Awaited<ReturnType<typeof populate>>['report']) => ({
+  topics: r.topics.created + r.topics.existing,
+  entries: r.entries.created + r.entries.existing,
+  sessions: r.sessions.created + r.sessions.existing,
+  messages: r.messages.ok,
 });
 
-const secondTurn = (r: RecordedRequest) => r.path === '/chat/message' && r.body?.session_id !== undefined;
-
-describe('exit codes', () => {
+describe('exit codes and the report', () => {
   it('2 without --test-user, and nothing is requested', async () => {
-    const { exitCode, err, fake } = await runFake({ testUser: undefined });
+    const rec = recording(app.fetch);
+    const { exitCode, err } = await populate(app, {}, { fetch: rec.fetch });
     expect(exitCode).toBe(2);
     expect(err).toMatch(/--test-user <uuid> is required/);
-    expect(fake.requests).toHaveLength(0);
+    expect(rec.requests).toHaveLength(0);
   });
 
   it('2 for a --test-user that is not a UUID', async () => {
-    const { exitCode, err } = await runFake({ testUser: 'default_user' });
+    const { exitCode, err } = await populate(app, { testUser: 'default_user' });
     expect(exitCode).toBe(2);
     expect(err).toContain('must be a UUID');
   });
 
   it('2 for an unknown user, before any write', async () => {
-    const { exitCode, err, fake, report } = await runFake({ testUser: '99999999-9999-4999-8999-999999999999' });
+    const ghost = '99999999-9999-4999-8999-999999999999';
+    const rec = recording(app.fetch);
+    const { exitCode, err, report } = await populate(app, { testUser: ghost }, { fetch: rec.fetch });
     expect(exitCode).toBe(2);
-    expect(err).toMatch(/does not exist/);
-    expect(fake.writes()).toHaveLength(0);
+    expect(err).toContain(`user ${ghost} does not exist`);
+    expect(rec.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET /users/${ghost}`]);
     expect(report.error).toBeDefined();
   });
 
-  it('0 when everything reads back, with the honest figures', async () => {
-    const { exitCode, report, out } = await runFake({ journalEntries: 1, chatSessions: 2 });
+  it('0 when everything reads back: one labelled line per topic and item, and the figures equal the rows', async () => {
+    const user = await app.newUser();
+    const { exitCode, report, out } = await populate(app, { testUser: user, journalEntries: 1, chatSessions: 2 });
     expect(exitCode).toBe(0);
     expect(report.topics).toMatchObject({ planned: 10, created: 10, failed: 0 });
     expect(report.entries).toMatchObject({ planned: 1, created: 1 });
     expect(report.sessions).toMatchObject({ planned: 2, created: 2 });
     expect(report.messages.ok).toBe(report.messages.planned);
+    expect(report.messages.planned).toBeGreaterThanOrEqual(8);
     expect(report.successRate).toBe(100);
     expect(out).toContain('Success rate:    100.00%');
-  });
-
-  it('1 when a chat turn fails: that session is failed, with its reason, and the rest still counts', async () => {
-    const fake = withUser(new FakeApi());
-    let failed = false;
-    fake.use((r) => (secondTurn(r) && !failed && (failed = true) ? badRequest('message') : undefined));
-    const file = join(dir, 'turn.json');
-    const { exitCode, report } = await runFake({ journalEntries: 1, chatSessions: 2, report: file }, fake);
-    expect(exitCode).toBe(1);
-    expect(report.sessions).toMatchObject({ planned: 2, created: 1, failed: 1 });
-    expect(report.failures).toEqual([
-      expect.objectContaining({ subject: 'session', kind: 'client', status: 422, reason: expect.stringMatching(/^turn 2\/\d: /) }),
-    ]);
-    expect(report.messages.failed).toBeGreaterThan(0);
-    expect(report.messages.ok).toBe(report.messages.planned - report.messages.failed);
-    expect(report.successRate).toBe(successRate([report.topics, report.entries, report.sessions]));
-    expect(report.successRate).toBeCloseTo((12 / 13) * 100, 1);
-    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(report);
-  });
-
-  it('1 when every turn of a session fails: zero messages is never a created session', async () => {
-    const fake = withUser(new FakeApi());
-    fake.use((r) => (r.path === '/chat/message' ? serverError() : undefined));
-    const { exitCode, report } = await runFake({ journalEntries: 0, chatSessions: 1 }, fake);
-    expect(exitCode).toBe(1);
-    expect(report.sessions).toMatchObject({ created: 0, failed: 1 });
-    expect(report.messages.ok).toBe(0);
-    expect(report.failuresByKind).toEqual({ server: 1 });
-  });
-
-  it('1 when the history does not hold every turn in order, although each POST said 200', async () => {
-    const fake = withUser(new FakeApi());
-    fake.use((r) => {
-      const id = r.path.match(/^\/chat\/conversation\/(.+)\/history$/)?.[1];
-      if (!id) return undefined;
-      const s = fake.sessions.get(id)!;
-      const messages = s.messages.slice(0, -1).map((m) => ({ ...m, metadata: {} }));
-      return new Response(JSON.stringify({ session_id: id, message_count: messages.length, messages, retrieved_at: NOW.toISOString() }), {
-        status: 200,
-        headers: { 'content-type': 'application/json' },
-      });
-    });
-    const { exitCode, report } = await runFake({ journalEntries: 0, chatSessions: 1 }, fake);
-    expect(exitCode).toBe(1);
-    expect(report.failures[0]).toMatchObject({ kind: 'verification', reason: expect.stringContaining('expected in order') });
-  });
-
-  it('counts a failed entry request as failed, and a lower --min-success-rate accepts it', async () => {
-    const fake = withUser(new FakeApi());
-    fake.use((r) => (r.path === '/entries/' && r.method === 'POST' ? serverError() : undefined));
-    const strict = await runFake({ journalEntries: 1, chatSessions: 1 }, fake);
-    expect(strict.report.entries).toMatchObject({ created: 0, failed: 1 });
-    expect(strict.exitCode).toBe(1);
-    // 4 attempts: the first and three retries.
-    expect(fake.requests.filter((r) => r.path === '/entries/' && r.method === 'POST')).toHaveLength(4);
-    const lenient = await runFake({ journalEntries: 1, chatSessions: 1, minSuccessRate: 80 }, fake);
-    expect(lenient.exitCode).toBe(0);
+    const lines = out.split('\n').filter((l) => /^\[\s*\d+\/13\] ok {3}/.test(l));
+    expect(lines).toHaveLength(13);
+    expect(lines.filter((l) => / topic .+: created$/.test(l))).toHaveLength(10);
+    expect(lines.filter((l) => / session session-\d \(\w\w, \w+\): created$/.test(l))).toHaveLength(2);
+    expect(await app.rows(user)).toEqual(reported(report));
   });
 
   it('130 on Ctrl-C: in-flight items finish, the rest is skipped, and the partial report is written', async () => {
+    const user = await app.newUser();
     const controller = new AbortController();
-    const fake = withUser(new FakeApi());
-    fake.use((r) => {
-      if (r.path === '/entries/' && r.method === 'POST') controller.abort();
-      return undefined;
-    });
+    const abortOnEntry: typeof fetch = (input, init) => {
+      if (init?.method === 'POST' && String(input).endsWith('/entries/')) controller.abort();
+      return app.fetch(input, init);
+    };
     const file = join(dir, 'partial.json');
-    const { exitCode, report } = await runFake({ journalEntries: 5, chatSessions: 0, concurrency: 1, report: file }, fake, {
-      signal: controller.signal,
-    });
+    const { exitCode, report } = await populate(
+      app,
+      { testUser: user, journalEntries: 5, chatSessions: 0, concurrency: 1, report: file },
+      { fetch: abortOnEntry, signal: controller.signal },
+    );
     expect(exitCode).toBe(130);
     expect(report).toMatchObject({ interrupted: true, entries: { created: 1, skipped: 4 } });
-    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ interrupted: true });
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(report);
+    expect(await app.rows(user)).toEqual(reported(report));
+  });
+
+  it('aborted before the start: everything skipped, nothing written, 130', async () => {
+    const user = await app.newUser();
+    const ac = new AbortController();
+    ac.abort();
+    const { report, exitCode } = await populate(app, { testUser: user, journalEntries: 2, chatSessions: 1 }, { signal: ac.signal });
+    expect(exitCode).toBe(130);
+    expect(report.topics).toMatchObject({ created: 0, existing: 0, failed: 0, skipped: report.topics.planned });
+    expect(report.entries).toEqual({ planned: 2, created: 0, existing: 0, failed: 0, skipped: 2 });
+    expect(report.sessions).toEqual({ planned: 1, created: 0, existing: 0, failed: 0, skipped: 1 });
+    expect(report.messages).toMatchObject({ ok: 0, failed: 0, skipped: report.messages.planned });
+    expect(await app.rows(user)).toEqual({ topics: 0, entries: 0, sessions: 0, messages: 0 });
+  });
+
+  it('records a model fallback per item when the model fails, and still writes the offline text', async () => {
+    const user = await app.newUser();
+    const failing: Generator = { generate: () => Promise.reject(new Error('model down')) };
+    const { report, exitCode } = await populate(
+      app,
+      { testUser: user, journalEntries: 1, chatSessions: 1, offline: false },
+      { generator: failing },
+    );
+    expect(exitCode).toBe(0);
+    expect(report.modelFallbacks.count).toBe(2);
+    expect(report.modelFallbacks.items.map((f) => f.item).sort()).toEqual(['entry-0', 'session-0']);
+    expect(report.modelFallbacks.items.every((f) => f.reason.includes('model down'))).toBe(true);
+    expect(await app.rows(user)).toEqual(reported(report));
   });
 
   it('--create-user makes a fresh user and writes for it only', async () => {
-    const { exitCode, out, fake, report } = await runFake({ testUser: undefined, createUser: true, journalEntries: 1, chatSessions: 1 });
+    const { exitCode, out, report } = await populate(app, { createUser: true, journalEntries: 1, chatSessions: 1 });
     expect(exitCode).toBe(0);
-    expect(report.userId).not.toBe(USER);
     expect(out).toContain(`Created user ${report.userId}`);
-    expect(new Set(fake.entries.map((e) => e.user_id))).toEqual(new Set([report.userId]));
+    expect(await app.rows(report.userId)).toEqual(reported(report));
   });
 
   it('--dry-run prints the plan and sends nothing', async () => {
-    const { exitCode, out, fake, report } = await runFake({ dryRun: true, year: true });
+    const rec = recording(app.fetch);
+    const { exitCode, out, report } = await populate(app, { dryRun: true, year: true, testUser: await app.newUser() }, { fetch: rec.fetch });
     expect(exitCode).toBe(0);
     expect(out).toMatch(/Plan \(seed 1, the last year/);
-    expect(fake.requests).toHaveLength(0);
+    expect(rec.requests).toHaveLength(0);
     expect(report.dryRun).toBe(true);
   });
 });
 
-describe('cli', () => {
-  const run = (args: string[], fake = withUser(new FakeApi())) =>
-    main(args, { fetch: fake.fetch, now: () => NOW, out: () => undefined, err: () => undefined, retry: { sleep: async () => undefined } });
+describe('every planned item is written and counted once', () => {
+  // Seed 1860 plans six sessions of which session-0 and session-5 have the same theme, type and turns
+  // (offline text repeats): each is its own session, never "already there" because of the other.
+  it('identical items each get their own session, and the report equals the database', async () => {
+    const user = await app.newUser();
+    const first = await populate(app, { testUser: user, seed: 1860, journalEntries: 0, chatSessions: 6, concurrency: 1 });
+    expect(first.report.sessions).toMatchObject({ planned: 6, created: 6, existing: 0, failed: 0 });
+    expect(await app.rows(user)).toEqual(reported(first.report));
 
-  it('maps usage errors to 2 and help to 0', async () => {
+    const again = await populate(app, { testUser: user, seed: 1860, journalEntries: 0, chatSessions: 6, concurrency: 4 });
+    expect(again.report.sessions).toMatchObject({ created: 0, existing: 6 });
+    expect(await app.rows(user)).toEqual(reported(first.report));
+  });
+
+  it('under concurrency too', async () => {
+    const user = await app.newUser();
+    const { report } = await populate(app, { testUser: user, seed: 1860, journalEntries: 4, chatSessions: 6, concurrency: 8 });
+    expect(report.sessions).toMatchObject({ created: 6, existing: 0 });
+    expect(await app.rows(user)).toEqual(reported(report));
+  });
+});
+
+describe('re-running the same seed', () => {
+  it('creates nothing new: topics come back existing, entries and sessions are found', async () => {
+    const user = await app.newUser();
+    const first = await populate(app, { testUser: user, journalEntries: 3, chatSessions: 2 });
+    const rows = await app.rows(user);
+    expect(rows).toMatchObject({ topics: 10, entries: 3, sessions: 2 });
+    const again = await populate(app, { testUser: user, journalEntries: 3, chatSessions: 2 });
+    expect(again.report.topics).toMatchObject({ created: 0, existing: 10 });
+    expect(again.report.entries).toMatchObject({ created: 0, existing: 3 });
+    expect(again.report.sessions).toMatchObject({ created: 0, existing: 2 });
+    expect(again.exitCode).toBe(0);
+    expect(await app.rows(user)).toEqual(rows);
+    expect(reported(again.report)).toEqual(reported(first.report));
+  });
+
+  it('on a later day too, when timestamps (and so keys) have moved on', async () => {
+    const user = await app.newUser();
+    await populate(app, { testUser: user, journalEntries: 2, chatSessions: 2 });
+    const later = await populate(app, { testUser: user, journalEntries: 2, chatSessions: 2 }, { now: () => new Date('2025-07-20T10:00:00Z') });
+    expect(later.report.successRate).toBe(100);
+    expect(await app.rows(user)).toMatchObject({ entries: 2, sessions: 2 });
+  });
+});
+
+describe('cli', () => {
+  const run = (args: string[], fetch = app.fetch) =>
+    main(args, { fetch, now: () => NOW, out: () => undefined, err: () => undefined, retry: { sleep: async () => undefined } });
+
+  it('maps usage errors to 2', async () => {
+    const user = await app.newUser();
     expect(await run(['--day'])).toBe(2);
-    expect(await run(['--test-user', USER, '--day', '--week'])).toBe(2);
-    expect(await run(['--test-user', USER, '--seed', 'abc'])).toBe(2);
+    expect(await run(['--test-user', user, '--day', '--week'])).toBe(2);
+    expect(await run(['--test-user', user, '--seed', 'abc'])).toBe(2);
     expect(await run(['--no-such-flag'])).toBe(2);
   });
 
   it('takes its defaults from DEFAULTS only: no flag, the documented API base', async () => {
-    const fake = withUser(new FakeApi(DEFAULTS.apiBase));
-    expect(await run(['--test-user', USER, '--offline', '--journal-entries', '1'], fake)).toBe(0);
-    expect(fake.requests[0]!.path).toBe(`/users/${USER}`);
-    expect(fake.sessions.size).toBe(0);
+    const user = await app.newUser();
+    const rec = recording(app.fetch);
+    const seen: string[] = [];
+    expect(
+      await run(['--test-user', user, '--offline', '--journal-entries', '1'], (input, init) => {
+        seen.push(String(input));
+        return rec.fetch(input, init);
+      }),
+    ).toBe(0);
+    expect(seen[0]).toBe(`${DEFAULTS.apiBase}/users/${user}`);
+    expect(rec.requests.filter(posts('/chat/message'))).toHaveLength(0);
   });
 });

@@ -15,6 +15,8 @@ export interface PopulateIo {
   /** A terminal gets a progress bar on this stream; anything else gets plain lines through `out`. */
   progressStream?: NodeJS.WritableStream & { isTTY?: boolean };
   fetch?: typeof fetch;
+  /** How long one request may go unanswered (the client's default otherwise). */
+  timeoutMs?: number;
   now?: () => Date;
   /** Aborted on Ctrl-C: the run stops starting items and reports what it did. */
   signal?: AbortSignal;
@@ -120,7 +122,7 @@ export async function runPopulate(options: PopulateOptions, io: PopulateIo = {})
     return finish(builder.build(), o, out, err, false);
   }
 
-  const api = createApi({ baseUrl: o.apiBase, ...(io.fetch ? { fetch: io.fetch } : {}) });
+  const api = createApi({ baseUrl: o.apiBase, ...(io.fetch ? { fetch: io.fetch } : {}), ...(io.timeoutMs ? { timeoutMs: io.timeoutMs } : {}) });
   let generator: Generator | undefined;
   let user: Awaited<ReturnType<typeof targetUser>>;
   try {
