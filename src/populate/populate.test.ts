@@ -125,7 +125,11 @@ describe('exit codes and the report', () => {
 
   it('--dry-run prints the plan and sends nothing', async () => {
     const rec = recording(app.fetch);
-    const { exitCode, out, report } = await populate(app, { dryRun: true, year: true, testUser: await app.newUser() }, { fetch: rec.fetch });
+    const { exitCode, out, report } = await populate(
+      app,
+      { dryRun: true, year: true, testUser: await app.newUser() },
+      { fetch: rec.fetch },
+    );
     expect(exitCode).toBe(0);
     expect(out).toMatch(/Plan \(seed 1, the last year/);
     expect(rec.requests).toHaveLength(0);
@@ -173,7 +177,11 @@ describe('re-running the same seed', () => {
   it('on a later day too, when timestamps (and so keys) have moved on', async () => {
     const user = await app.newUser();
     await populate(app, { testUser: user, journalEntries: 2, chatSessions: 2 });
-    const later = await populate(app, { testUser: user, journalEntries: 2, chatSessions: 2 }, { now: () => new Date('2025-07-20T10:00:00Z') });
+    const later = await populate(
+      app,
+      { testUser: user, journalEntries: 2, chatSessions: 2 },
+      { now: () => new Date('2025-07-20T10:00:00Z') },
+    );
     expect(later.report.successRate).toBe(100);
     expect(await app.rows(user)).toMatchObject({ entries: 2, sessions: 2 });
   });

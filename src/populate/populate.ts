@@ -122,7 +122,11 @@ export async function runPopulate(options: PopulateOptions, io: PopulateIo = {})
     return finish(builder.build(), o, out, err, false);
   }
 
-  const api = createApi({ baseUrl: o.apiBase, ...(io.fetch ? { fetch: io.fetch } : {}), ...(io.timeoutMs ? { timeoutMs: io.timeoutMs } : {}) });
+  const api = createApi({
+    baseUrl: o.apiBase,
+    ...(io.fetch ? { fetch: io.fetch } : {}),
+    ...(io.timeoutMs ? { timeoutMs: io.timeoutMs } : {}),
+  });
   let generator: Generator | undefined;
   let user: Awaited<ReturnType<typeof targetUser>>;
   try {

@@ -1,115 +1,175 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+// Retries and bounded concurrency, the runner's two mechanisms; the whole run is in populate*.test.ts.
 import { ApiFailure } from './api.js';
-import { forEachBounded, retrying } from './runner.js';
-import { FakeApi, badRequest, failTimes, serverError } from './testing/fake-api.js';
-import { runFake, withUser } from './testing/run.js';
+import { DEFAULT_RETRY, forEachBounded, retrying } from './runner.js';
 
-const noSleep = { attempts: 4, baseDelayMs: 1, maxDelayMs: 1, sleep: async () => undefined };
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
-describe('retries', () => {
-  it('resends a failed chat turn with the same Idempotency-Key and stores it once', async () => {
-    const fake = withUser(new FakeApi());
-    const chat = (r: { path: string }) => r.path === '/chat/message';
-    fake.use(
-      failTimes(1, chat, serverError),
-      failTimes(1, chat, () => 'network'),
+const server = (n: number) => new ApiFailure('server', 'createEntry', `503 #${n}`, 503);
+
+describe('retrying', () => {
+  it('has the documented default policy', () => {
+    expect(DEFAULT_RETRY).toEqual({ attempts: 4, baseDelayMs: 250, maxDelayMs: 4_000 });
+  });
+
+  it('backs off exponentially, capped, with half-delay jitter, and passes the attempt number', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    const sleeps: number[] = [];
+    const attempts: number[] = [];
+    const err = await retrying({ attempts: 5, baseDelayMs: 100, maxDelayMs: 300, sleep: async (ms) => void sleeps.push(ms) })(
+      async (attempt) => {
+        attempts.push(attempt);
+        throw server(attempt);
+      },
+    ).catch((e: unknown) => e as Error);
+    expect(attempts).toEqual([1, 2, 3, 4, 5]);
+    // delays 100, 200, 300 (capped from 400), 300 (capped from 800); slept delay/2 + 0.5 * delay/2
+    expect(sleeps).toEqual([75, 150, 225, 225]);
+    expect(err.message).toBe('503 #5');
+  });
+
+  it('jitter spans delay/2 .. delay', async () => {
+    const run = async (r: number) => {
+      vi.spyOn(Math, 'random').mockReturnValue(r);
+      const sleeps: number[] = [];
+      await retrying({ attempts: 2, baseDelayMs: 400, maxDelayMs: 10_000, sleep: async (ms) => void sleeps.push(ms) })(async () => {
+        throw server(0);
+      }).catch(() => undefined);
+      return sleeps;
+    };
+    expect(await run(0)).toEqual([200]);
+    expect(await run(0.999)).toEqual([200 + 0.999 * 200]);
+  });
+
+  it('returns the first success and stops retrying', async () => {
+    const sleeps: number[] = [];
+    let calls = 0;
+    const value = await retrying({ attempts: 4, baseDelayMs: 10, maxDelayMs: 10, sleep: async (ms) => void sleeps.push(ms) })(
+      async (attempt) => {
+        calls++;
+        if (attempt < 3) throw new ApiFailure('network', 'chatMessage', 'reset');
+        return `ok@${attempt}`;
+      },
     );
-    const { exitCode, report } = await runFake({ journalEntries: 0, chatSessions: 1 }, fake);
-
-    const sent = fake.requests.filter(chat);
-    const firstTurn = sent.filter((r) => r.body?.session_id === undefined);
-    expect(firstTurn).toHaveLength(3);
-    expect(new Set(firstTurn.map((r) => r.headers.get('idempotency-key'))).size).toBe(1);
-    expect(firstTurn[0]!.headers.get('idempotency-key')).toMatch(/^populate-1-session-0-turn1-/);
-    expect(fake.sessions.size).toBe(1);
-    expect([exitCode, report.sessions.created, report.successRate]).toEqual([0, 1, 100]);
+    expect([value, calls, sleeps.length]).toEqual(['ok@3', 3, 2]);
   });
 
-  it('does not retry a 4xx: the same request would fail the same way', async () => {
-    let calls = 0;
-    const retry = retrying(noSleep);
-    const err = await retry(async () => {
-      calls++;
-      throw new ApiFailure('client', 'createEntry', '422', 422, 'validation_error', false);
-    }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ApiFailure);
-    expect(calls).toBe(1);
+  it('retries network, server, and retryable client failures; rethrows the rest at once', async () => {
+    const calls = async (err: unknown, attempts = 3) => {
+      let n = 0;
+      const caught = await retrying({ attempts, baseDelayMs: 1, maxDelayMs: 1, sleep: async () => undefined })(async () => {
+        n++;
+        throw err;
+      }).catch((e: unknown) => e);
+      expect(caught).toBe(err);
+      return n;
+    };
+    expect(await calls(new ApiFailure('network', 'getUser', 'x'))).toBe(3);
+    expect(await calls(new ApiFailure('server', 'getUser', 'x', 500))).toBe(3);
+    expect(await calls(new ApiFailure('client', 'getUser', '429', 429, 'rate_limited', true))).toBe(3);
+    expect(await calls(new ApiFailure('client', 'getUser', '404', 404, 'not_found'))).toBe(1);
+    expect(await calls(new ApiFailure('contract', 'getUser', 'drift', 200))).toBe(1);
+    expect(await calls(new ApiFailure('server', 'getUser', 'x', 500, undefined, false))).toBe(1);
+    expect(await calls(new Error('plain'))).toBe(1);
+    expect(await calls(new ApiFailure('network', 'getUser', 'x'), 1)).toBe(1);
   });
 
-  it('gives up after the last attempt with the last error', async () => {
-    let calls = 0;
-    const err = await retrying(noSleep)(async () => {
-      calls++;
-      throw new ApiFailure('server', 'createEntry', `503 #${calls}`, 503);
-    }).catch((e: unknown) => (e as Error).message);
-    expect([calls, err]).toEqual([4, '503 #4']);
+  it('retryable defaults to network and server only', () => {
+    expect(['network', 'server', 'client', 'contract'].map((k) => new ApiFailure(k as 'network', 'getUser', 'm').retryable)).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
+    const f = new ApiFailure('client', 'getUser', 'msg', 404, 'not_found');
+    expect([f.name, f.message, f.status, f.code, f.route]).toEqual(['ApiFailure', 'msg', 404, 'not_found', 'getUser']);
   });
 
-  it('treats an entry whose first answer was lost as created once, not twice', async () => {
-    const fake = withUser(new FakeApi());
-    // The write lands but the client never hears back, as when a connection drops after the commit.
-    let dropped = false;
-    fake.use((r) => {
-      if (dropped || r.path !== '/entries/' || r.method !== 'POST') return undefined;
-      dropped = true;
-      void fake.fetch(`${fake.base}/entries/`, { method: 'POST', body: JSON.stringify(r.body) });
-      return 'network';
-    });
-    const { report } = await runFake({ journalEntries: 1, chatSessions: 0 }, fake);
-    expect(fake.entries).toHaveLength(1);
-    expect(report.entries.created).toBe(1);
+  it('uses a real timer sleep when none is given', async () => {
+    vi.useFakeTimers();
+    try {
+      vi.spyOn(Math, 'random').mockReturnValue(0);
+      let calls = 0;
+      const p = retrying({ attempts: 2, baseDelayMs: 1000, maxDelayMs: 1000 })(async () => {
+        calls++;
+        if (calls === 1) throw server(1);
+        return 'done';
+      });
+      await vi.advanceTimersByTimeAsync(499);
+      expect(calls).toBe(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await p).toBe('done');
+      expect(calls).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
 describe('forEachBounded', () => {
-  it('keeps at most `limit` items in flight and starts nothing once stopped', async () => {
+  const tracked = async (n: number, limit: number, stopAfter = Infinity) => {
     let inFlight = 0;
     let peak = 0;
-    const seen: number[] = [];
-    const started = await forEachBounded(
-      [1, 2, 3, 4, 5, 6, 7, 8],
-      3,
-      () => seen.length >= 5,
-      async (n) => {
+    const order: number[] = [];
+    const release: (() => void)[] = [];
+    const items = Array.from({ length: n }, (_, i) => i);
+    const done = forEachBounded(
+      items,
+      limit,
+      () => order.length >= stopAfter,
+      async (i) => {
+        order.push(i);
         inFlight++;
         peak = Math.max(peak, inFlight);
-        await new Promise((r) => setTimeout(r, 2));
-        seen.push(n);
+        await new Promise<void>((r) => release.push(r));
         inFlight--;
       },
     );
-    expect(peak).toBe(3);
-    expect(started).toBeLessThan(8);
-    expect(seen.length).toBe(started);
-  });
-});
+    // Release in FIFO order until all settle.
+    for (let guard = 0; guard < 1000; guard++) {
+      await Promise.resolve();
+      await Promise.resolve();
+      const r = release.shift();
+      if (r) r();
+      else if (guard > 10 && release.length === 0) {
+        const started = await Promise.race([done, new Promise<'pending'>((res) => setImmediate(() => res('pending')))]);
+        if (started !== 'pending') return { started, peak, order };
+      }
+    }
+    return { started: await done, peak, order };
+  };
 
-describe('re-running the same seed', () => {
-  it('creates nothing new: topics come back existing, entries and sessions are found', async () => {
-    const first = await runFake({ journalEntries: 3, chatSessions: 2 });
-    const counts = () => [first.fake.topics.length, first.fake.entries.length, first.fake.sessions.size];
-    expect(counts()).toEqual([10, 3, 2]);
-    const again = await runFake({ journalEntries: 3, chatSessions: 2 }, first.fake);
-    expect(counts()).toEqual([10, 3, 2]);
-    expect(again.report.topics).toMatchObject({ created: 0, existing: 10 });
-    expect(again.report.entries).toMatchObject({ created: 0, existing: 3 });
-    expect(again.report.sessions).toMatchObject({ created: 0, existing: 2 });
-    expect(again.exitCode).toBe(0);
-  });
-
-  it('on a later day too, when timestamps (and so keys) have moved on', async () => {
-    const first = await runFake({ journalEntries: 2, chatSessions: 2 });
-    const later = await runFake({ journalEntries: 2, chatSessions: 2 }, first.fake, { now: () => new Date('2025-07-20T10:00:00Z') });
-    expect([first.fake.entries.length, first.fake.sessions.size]).toEqual([2, 2]);
-    expect(later.report.successRate).toBe(100);
+  it('starts items in order, never more than the limit, and returns how many started', async () => {
+    expect(await tracked(5, 2)).toEqual({ started: 5, peak: 2, order: [0, 1, 2, 3, 4] });
+    expect(await tracked(3, 8)).toEqual({ started: 3, peak: 3, order: [0, 1, 2] });
+    expect(await tracked(4, 1)).toEqual({ started: 4, peak: 1, order: [0, 1, 2, 3] });
   });
 
-  it('keeps the 4xx out of retries and in the report', async () => {
-    const fake = withUser(new FakeApi());
-    fake.use((r) => (r.path === '/entries/' && r.method === 'POST' ? badRequest('topic_id') : undefined));
-    const { report } = await runFake({ journalEntries: 2, chatSessions: 0 }, fake);
-    expect(fake.requests.filter((r) => r.path === '/entries/' && r.method === 'POST')).toHaveLength(2);
-    expect(report.entries).toMatchObject({ planned: 2, created: 0, failed: 2 });
-    expect(report.failuresByKind).toEqual({ client: 2 });
+  it('runs one worker even for a limit below one, and handles no items', async () => {
+    expect(await tracked(3, 0)).toEqual({ started: 3, peak: 1, order: [0, 1, 2] });
+    expect(
+      await forEachBounded(
+        [],
+        4,
+        () => false,
+        async () => undefined,
+      ),
+    ).toBe(0);
+  });
+
+  it('starts nothing once stopped', async () => {
+    expect(
+      await forEachBounded(
+        [1, 2, 3],
+        2,
+        () => true,
+        async () => undefined,
+      ),
+    ).toBe(0);
+    const r = await tracked(6, 1, 2);
+    expect([r.started, r.order]).toEqual([2, [0, 1]]);
   });
 });

@@ -86,9 +86,9 @@ function entryMismatch(
 }
 
 /**
- * An entry counts once it reads back as sent. POST /entries has no Idempotency-Key support, so an
- * entry with the same title and content under its topic (a re-run, or an attempt whose answer was
- * lost) is found and reused rather than written twice.
+ * An entry counts once it reads back as sent. One from an earlier run (same title and content under
+ * its topic, written on another day with other keys) is found and reused rather than written twice; a
+ * retry of our own write sends the same Idempotency-Key and is answered with the entry it made.
  */
 export async function writeEntry(ctx: WorkflowContext, item: PlannedEntry, topicId: string | undefined): Promise<ItemResult> {
   if (!topicId)
@@ -98,19 +98,15 @@ export async function writeEntry(ctx: WorkflowContext, item: PlannedEntry, topic
   const { title, content } = generated.value;
   const body = { user_id: ctx.userId, title, content, entry_type: 'journal' as const, topic_id: topicId, tags: [], created_at: item.at };
   try {
-    const found = await ctx.existing.claimEntry(topicId, title, content, false);
+    const found = await ctx.existing.claimEntry(topicId, title, content);
     if (found) {
       const reason = entryMismatch(found, { ...body, created_at: found.created_at });
       return reason ? { ...base, outcome: 'failed', failure: verification(item.id, reason) } : { ...base, outcome: 'existing' };
     }
     const key = idempotencyKey(ctx.seed, item.id, 'entry', body);
-    const created = await ctx.retry(async (attempt) => {
-      if (attempt > 1) {
-        const landed = await ctx.existing.claimEntry(topicId, title, content, true);
-        if (landed) return landed;
-      }
-      return (await ctx.api.call('createEntry', { body, headers: { 'idempotency-key': key } })).body;
-    });
+    const created = (await ctx.retry(() => ctx.api.call('createEntry', { body, idempotencyKey: key }))).body;
+    // Ours now: an identical planned item must write its own entry, not claim this one.
+    ctx.existing.own('entry', created.id);
     const read = await ctx.retry(() => ctx.api.call('getEntry', { params: { id: created.id }, query: { user_id: ctx.userId } }));
     const reason = entryMismatch(read.body, body);
     return reason
@@ -166,13 +162,18 @@ export async function writeSession(ctx: WorkflowContext, item: PlannedSession): 
     };
     const key = idempotencyKey(ctx.seed, item.id, `turn${k + 1}`, body);
     try {
-      const res = await ctx.retry(() => ctx.api.call('chatMessage', { body, headers: { 'idempotency-key': key } }));
+      const res = await ctx.retry(() => ctx.api.call('chatMessage', { body, idempotencyKey: key }));
       const meta = res.body.processing_metadata;
       if (sessionId && res.body.session_id !== sessionId)
         problem = verification(item.id, `turn ${k + 1} landed in session ${res.body.session_id}, not ${sessionId}`);
       else if (meta.session_type !== item.sessionType)
         problem = verification(item.id, `stored as ${meta.session_type}, planned ${item.sessionType}`);
-      sessionId ??= res.body.session_id;
+      if (!sessionId) {
+        sessionId = res.body.session_id;
+        // Ours from the first answer on, before the turn that completes it is sent (every planned session
+        // has at least two turns), so an identical planned item can never find it complete and claim it.
+        ctx.existing.own('session', sessionId);
+      }
     } catch (err) {
       const f = failure(item.id, err);
       problem = { ...f, reason: `turn ${k + 1}/${turns.length}: ${f.reason}` };
@@ -212,9 +213,11 @@ export async function writeSession(ctx: WorkflowContext, item: PlannedSession): 
  */
 export interface ExistingIndex {
   /** An entry of this topic with exactly this title and content not yet claimed by another item. */
-  claimEntry(topicId: string, title: string, content: string, refresh: boolean): Promise<Entry | undefined>;
+  claimEntry(topicId: string, title: string, content: string): Promise<Entry | undefined>;
   /** True when a complete session with exactly these user turns exists (and is now claimed). */
   claimSession(item: PlannedSession, turns: readonly string[]): Promise<boolean>;
+  /** Marks what this run wrote as claimed: it answers its own planned item only. */
+  own(kind: 'entry' | 'session', id: string): void;
 }
 
 const PAGE = 1000;
@@ -237,9 +240,9 @@ export function createExistingIndex(api: Api, userId: string, retry: Retry): Exi
   }
 
   return {
-    async claimEntry(topicId, title, content, refresh) {
+    async claimEntry(topicId, title, content) {
       let pending = byTopic.get(topicId);
-      if (!pending || refresh) {
+      if (!pending) {
         pending = loadTopic(topicId);
         byTopic.set(topicId, pending);
         // A failed listing must not poison later lookups of the same topic.
@@ -265,6 +268,9 @@ export function createExistingIndex(api: Api, userId: string, retry: Retry): Exi
         return true;
       }
       return false;
+    },
+    own(kind, id) {
+      (kind === 'entry' ? claimedEntries : claimedSessions).add(id);
     },
   };
 }
