@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { localDate } from '../domain/calendar.js';
 import { atLocalTime, epochDay, isWeekend, monthsBefore, wallSeconds, weekday } from './local-time.js';
 
 const H = 3600;
@@ -100,5 +101,27 @@ describe('calendar helpers', () => {
     expect(epochDay('1970-01-02')).toBe(1);
     expect(epochDay('1969-12-31')).toBe(-1);
     expect(epochDay('2026-03-29')).toBe(20541);
+  });
+});
+
+// The last hour of a spring-forward day once collapsed to 23:59:59, so several planned times shared one instant.
+describe('atLocalTime on days shorter than 24 hours', () => {
+  for (const [tz, date] of [
+    ['Europe/Berlin', '2026-03-29'],
+    ['America/Los_Angeles', '2026-03-08'],
+  ] as const) {
+    it(`${tz} ${date}: every minute of the last hours maps to itself`, () => {
+      const seen = new Set<number>();
+      for (let s = 20 * 3600; s < 24 * 3600; s += 60) {
+        const at = atLocalTime(date, s, tz);
+        expect(localDate(at, tz)).toBe(date);
+        expect(wallSeconds(at, tz)).toBe(s);
+        seen.add(at.getTime());
+      }
+      expect(seen.size).toBe(4 * 60);
+    });
+  }
+  it('Europe/Berlin 2026-03-29 23:17 is 21:17Z', () => {
+    expect(atLocalTime('2026-03-29', 23 * 3600 + 17 * 60, 'Europe/Berlin').toISOString()).toBe('2026-03-29T21:17:00.000Z');
   });
 });
