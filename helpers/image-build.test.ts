@@ -52,6 +52,10 @@ describe('interpretBuildOutput', () => {
     expect(interpretBuildOutput([...ok, { error: 'failed to export image' }]).error).toBe('failed to export image');
   });
 
+  it("drops the colour codes the builder wraps a step's stderr in", () => {
+    expect(interpretBuildOutput([{ stream: '\x1b[91m/bin/sh: 1: npm: not found\n\x1b[0m' }]).log).toEqual(['/bin/sh: 1: npm: not found']);
+  });
+
   it('keeps the first error when several follow', () => {
     expect(interpretBuildOutput([{ error: 'first' }, { errorDetail: { message: 'second' } }]).error).toBe('first');
   });

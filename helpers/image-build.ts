@@ -32,13 +32,16 @@ export interface BuildOutcome {
   log: string[];
 }
 
+// A step's stderr reaches the stream wrapped in colour codes; the error message is read in a terminal or a CI log.
+const ANSI = /\x1b\[[0-9;]*m/g;
+
 /** Reads a build's messages; pure, so the failure cases are unit-tested without an engine. */
 export function interpretBuildOutput(messages: readonly BuildMessage[]): BuildOutcome {
   const log: string[] = [];
   let imageId: string | undefined;
   let error: string | undefined;
   for (const m of messages) {
-    const text = m.stream ?? m.status;
+    const text = (m.stream ?? m.status)?.replace(ANSI, '');
     if (text) log.push(...text.split('\n').filter((l) => l.trim() !== ''));
     const failure = m.errorDetail?.message || m.error;
     if (failure) {
@@ -63,7 +66,7 @@ export function sameImage(reported: string, inspectedId: string): boolean {
 export function buildFailure(tag: string, outcome: BuildOutcome, tailLines = 30): Error {
   const tail = outcome.log.slice(-tailLines).join('\n');
   const reason = outcome.error ?? 'the build output reported no image id';
-  return new Error(`building the backend image ${tag} failed: ${reason}\n--- last lines of the build output ---\n${tail}`);
+  return new Error(`building image ${tag} failed: ${reason}\n--- last lines of the build output ---\n${tail}`);
 }
 
 export interface BuildOptions {
