@@ -72,4 +72,13 @@ describe('optionsFromEnv', () => {
     });
     expect(() => optionsFromEnv({ PORT: 'eighty' })).toThrow(/PORT/);
   });
+
+  it('throwaway data without fsync and another server entry only when asked', () => {
+    expect(optionsFromEnv({ JOURNAL_PG_DURABLE: '0', JOURNAL_BACKEND_ENTRY: 'dist/main.mjs' })).toEqual({
+      apiPort: 8000,
+      durable: false,
+      backendEntry: 'dist/main.mjs',
+    });
+    expect(optionsFromEnv({ JOURNAL_PG_DURABLE: '1' })).toEqual({ apiPort: 8000 });
+  });
 });

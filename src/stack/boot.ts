@@ -7,6 +7,8 @@ export interface BootOptions {
   dataDir?: string;
   /** Keep the data directory on stop (default true). */
   persistent?: boolean;
+  /** fsync in PostgreSQL (default: persistent); false only for throwaway data (tests). */
+  durable?: boolean;
   /** PostgreSQL port; default a free one. */
   pgPort?: number;
   /** Database the backend uses, created when missing (default `journal`). */
@@ -51,6 +53,7 @@ export async function bootStack(opts: BootOptions = {}): Promise<Stack> {
   const pg = await EmbeddedPostgresServer.start({
     dataDir: opts.dataDir ?? defaultDataDir,
     persistent: opts.persistent ?? true,
+    ...(opts.durable !== undefined && { durable: opts.durable }),
     ...(opts.pgPort !== undefined && { port: opts.pgPort }),
     ...(opts.onPostgresLog && { onLog: opts.onPostgresLog }),
   });
@@ -104,7 +107,11 @@ function port(value: string | undefined, name: string): number | undefined {
   return n;
 }
 
-/** The `npm start` configuration: PORT (default 8000), JOURNAL_PG_PORT, JOURNAL_DATA_DIR, OLLAMA_HOST. */
+/**
+ * The `npm start` configuration: PORT (default 8000), JOURNAL_PG_PORT, JOURNAL_DATA_DIR, OLLAMA_HOST, and
+ * JOURNAL_PG_DURABLE=0 for throwaway data directories (no fsync: an OS crash may lose them), and
+ * JOURNAL_BACKEND_ENTRY to run another server entry, such as the bundle of `npm run build` (dist/main.mjs).
+ */
 export function optionsFromEnv(env: NodeJS.ProcessEnv): BootOptions {
   const pgPort = port(env.JOURNAL_PG_PORT, 'JOURNAL_PG_PORT');
   return {
@@ -112,5 +119,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): BootOptions {
     ...(pgPort !== undefined && { pgPort }),
     ...(env.JOURNAL_DATA_DIR && { dataDir: env.JOURNAL_DATA_DIR }),
     ...(env.OLLAMA_HOST && { ollamaHost: env.OLLAMA_HOST }),
+    ...(env.JOURNAL_PG_DURABLE === '0' && { durable: false }),
+    ...(env.JOURNAL_BACKEND_ENTRY && { backendEntry: env.JOURNAL_BACKEND_ENTRY }),
   };
 }

@@ -2,15 +2,19 @@ import { bootStack, optionsFromEnv, type Stack } from './boot.js';
 import { DEFAULT_OLLAMA_HOST, probeOllama } from './ollama-probe.js';
 import { afterBoot } from './seed-hook.js';
 import { summaryLines } from './summary.js';
+import { policyFromEnv, supervise } from './supervise.js';
 
 // `npm start`: the whole system on this machine until Ctrl-C / SIGTERM. Data persists in .journal/pg;
 // a previous run killed hard is recovered by EmbeddedPostgresServer's stale-server detection.
 const opts = optionsFromEnv(process.env);
+const policy = policyFromEnv(process.env);
 let stack: Stack | undefined;
 let stopping: Promise<void> | undefined;
+let supervisor: { stop(): void } | undefined;
 
 async function shutdown(reason: string, code: number): Promise<never> {
   stopping ??= (async () => {
+    supervisor?.stop();
     console.log(`\n${reason}: stopping the API, then PostgreSQL…`);
     if (stack) {
       const exit = await stack.stop();
@@ -45,8 +49,31 @@ try {
 const probe = await probeOllama(opts.ollamaHost ?? DEFAULT_OLLAMA_HOST, 1_000);
 for (const line of summaryLines(stack, probe)) console.log(line);
 
-void stack.backend.exited.then((exit) => {
-  if (!stopping) void shutdown(`API process exited unexpectedly (${JSON.stringify(exit)})`, 1);
+// A crashed API is started again on the same port with PostgreSQL kept running; only a crash loop ends
+// npm start, with the API's last words printed.
+const running = stack;
+supervisor = supervise(running.backend, policyFromEnv(process.env), {
+  onCrash(exit, decision) {
+    if (stopping) return;
+    const how = exit.signal ? `signal ${exit.signal}` : exit.code === null ? 'failed to start' : `exit code ${exit.code}`;
+    const next = decision.action === 'restart' ? `restarting in ${decision.delayMs} ms` : 'giving up';
+    console.error(`API process exited unexpectedly (${how}); crash ${decision.crashes} in the last ${policy.windowMs / 1000} s, ${next}.`);
+  },
+  onRestarted(pid) {
+    console.log(`API restarted (pid ${pid}) at ${running.apiUrl}; PostgreSQL kept running.`);
+  },
+  onGiveUp(_exit, crashes, lastError) {
+    const output = running.backend.output().slice(-20);
+    console.error(
+      [
+        `The API crashed ${crashes} times within ${policy.windowMs / 1000} s (limit ${policy.maxCrashes}): giving up.`,
+        ...(lastError ? [`Last restart failed: ${(lastError as Error).message}`] : []),
+        'Last API output:',
+        ...output.map((l) => `  ${l}`),
+      ].join('\n'),
+    );
+    void shutdown('API crash loop', 1);
+  },
 });
 
 try {
