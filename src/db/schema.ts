@@ -1,4 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { EmotionAnalysis } from '../contract/entries.js';
+import type { ConversationMode, EntryType, Language, MessageRole, MoodType, SessionStatus, SessionType } from '../contract/enums.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T = unknown> = ColumnType<T, string, string>;
@@ -8,7 +10,7 @@ export interface UsersTable {
   username: string;
   display_name: string | null;
   timezone: string;
-  language: string;
+  language: Language;
   created_at: Timestamp;
 }
 
@@ -29,19 +31,19 @@ export interface EntriesTable {
   user_id: string;
   title: string;
   content: string;
-  entry_type: string;
+  entry_type: EntryType;
   topic_id: string | null;
   tags: Json<string[]>;
   auto_tags: Json<string[]>;
   template_id: string | null;
-  language: string;
+  language: Language;
   created_at: Timestamp;
   updated_at: Timestamp;
   word_count: number;
   reading_time_minutes: number;
-  mood: string | null;
+  mood: MoodType | null;
   sentiment_score: number | null;
-  emotion_analysis: Json<Record<string, unknown>> | null;
+  emotion_analysis: Json<EmotionAnalysis> | null;
   is_favorite: Generated<boolean>;
   version: Generated<number>;
   deleted_at: Date | null;
@@ -50,11 +52,11 @@ export interface EntriesTable {
 export interface ChatSessionsTable {
   id: Generated<string>;
   user_id: string;
-  session_type: string;
-  conversation_mode: string;
+  session_type: SessionType;
+  conversation_mode: ConversationMode;
   title: string | null;
   description: string | null;
-  status: string;
+  status: SessionStatus;
   tags: Json<string[]>;
   metadata: Json<Record<string, unknown>>;
   created_at: Timestamp;
@@ -71,7 +73,7 @@ export interface ChatMessagesTable {
   session_id: string;
   user_id: string;
   sequence: number;
-  role: string;
+  role: MessageRole;
   content: string;
   metadata: Json<Record<string, unknown>>;
   is_fallback: boolean;

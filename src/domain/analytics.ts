@@ -1,8 +1,9 @@
+import type { MoodAnalytics as MoodAnalyticsResponse, WritingAnalytics as WritingAnalyticsResponse } from '../contract/analytics.js';
 import { MOOD_TYPES, type MoodType } from '../contract/enums.js';
 import { calendarWindow } from './calendar.js';
 import { dayIndexer } from './day-index.js';
 import { round } from './rounding.js';
-import { streakInfo, type StreakInfo } from './streaks.js';
+import { streakInfo } from './streaks.js';
 
 export interface AnalyticsEntry {
   created_at: Date;
@@ -18,51 +19,13 @@ export interface WindowOptions {
   tz: string;
 }
 
-export interface MoodBucket {
-  count: number;
-  percentage: number;
-  avg_sentiment: number | null;
-  first_entry: string | null;
-  last_entry: string | null;
-}
-
-export interface DailyTrend {
-  date: string;
-  entry_count: number;
-  avg_sentiment: number | null;
-  dominant_mood: MoodType | null;
-}
-
-export interface MoodAnalytics {
-  period_days: number;
-  timezone: string;
-  mood_distribution: Record<MoodType, MoodBucket>;
-  daily_trends: DailyTrend[];
-  statistics: {
-    total_entries: number;
-    overall_sentiment: number | null;
-    total_words: number;
-    avg_words_per_entry: number;
-    active_days: number;
-    consistency_percentage: number;
-  };
-  chat: { messages: number; avg_sentiment: number | null };
-}
-
-export interface WritingAnalytics {
-  period_days: number;
-  timezone: string;
-  total_entries: number;
-  total_words: number;
-  avg_words_per_entry: number;
-  longest_entry_words: number | null;
-  shortest_entry_words: number | null;
-  active_days: number;
-  total_reading_time_minutes: number;
-  consistency_percentage: number;
-  avg_entries_per_active_day: number;
-  streak_info: StreakInfo;
-}
+// The shapes are the contract's (src/contract/analytics.ts) minus the stamp the service adds, so the
+// computation cannot drift from what the API documents.
+type Computed<T> = Omit<T, 'generated_at'>;
+export type MoodAnalytics = Computed<MoodAnalyticsResponse>;
+export type WritingAnalytics = Computed<WritingAnalyticsResponse>;
+export type MoodBucket = MoodAnalytics['mood_distribution'][MoodType];
+export type DailyTrend = MoodAnalytics['daily_trends'][number];
 
 /**
  * Percentages of `counts` that sum to exactly 100 (in units of 10^-decimals) when any count is

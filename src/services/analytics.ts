@@ -3,10 +3,9 @@ import { chatSentimentInWindow } from '../db/queries/chat.js';
 import { entriesInWindow } from '../db/queries/entries.js';
 import { moodAnalytics, writingAnalytics, type AnalyticsEntry } from '../domain/analytics.js';
 import { calendarWindow, type CalendarWindow } from '../domain/calendar.js';
-import type { MoodType } from '../contract/enums.js';
 import type { ServiceDeps } from './deps.js';
 import { iso } from './mappers.js';
-import { requireUser } from './users.js';
+import { requireUser } from './ownership.js';
 
 // No cache: every figure is read from the rows at request time, so a write shows immediately and no
 // response can come from another user's or another window's computation.
@@ -21,7 +20,7 @@ async function entriesIn(deps: ServiceDeps, userId: string, w: CalendarWindow): 
   const rows = await entriesInWindow(deps.db, userId, w.startInstant, w.endInstant);
   return rows.map((r) => ({
     created_at: new Date(r.created_ms),
-    mood: r.mood as MoodType | null,
+    mood: r.mood,
     sentiment: r.sentiment_score,
     word_count: r.word_count,
     reading_time_minutes: r.reading_time_minutes,

@@ -11,42 +11,29 @@ import type {
   StylesResponse,
 } from '../contract/chat.js';
 import { parseWireTimestamp } from '../contract/common.js';
-import { CONVERSATION_MODES, RESPONSE_STYLES, type ConversationStage as Stage, type SessionType } from '../contract/enums.js';
-import {
-  allMessages,
-  countSessions,
-  findSession,
-  insertSession,
-  listSessions,
-  recentMessages,
-  setSessionStatus,
-} from '../db/queries/chat.js';
+import { CONVERSATION_MODES, RESPONSE_STYLES, type ConversationStage as Stage, type Language } from '../contract/enums.js';
+import { allMessages, countSessions, insertSession, listSessions, recentMessages, setSessionStatus } from '../db/queries/chat.js';
 import { conversationStage, sessionTypeForMode } from '../domain/conversation.js';
 import { detectLanguage } from '../domain/text.js';
-import { recordTurn } from './chat-turn.js';
+import { historyLimit, prepareTurn, type TurnResult } from './chat-turn.js';
 import type { ServiceDeps } from './deps.js';
-import { notFound } from './errors.js';
+import { writeOnce } from './idempotency.js';
 import { iso } from './mappers.js';
-import { requireUser } from './users.js';
+import { owned, ownSession, requireUser } from './ownership.js';
 
 export async function chatMessage(deps: ServiceDeps, body: ChatMessageBody, idempotencyKey?: string): Promise<ChatResponse> {
-  // A continued session is looked up with its owner (recordTurn), which proves the user exists.
-  if (body.session_id === undefined) await requireUser(deps, body.user_id);
   const ctx = body.context_metadata;
   const language = ctx?.language ?? detectLanguage(body.message);
-  const sessionType: SessionType = body.session_type ?? sessionTypeForMode(body.conversation_mode);
-  return recordTurn(
-    deps,
-    {
+  const idem = idempotencyKey ? { userId: body.user_id, scope: 'chat.message', key: idempotencyKey, body } : undefined;
+  return writeOnce(deps, idem, async () => {
+    // A continued session is looked up with its owner, which proves the user exists.
+    const target =
+      body.session_id === undefined
+        ? { newSession: await newChatSession(deps, body, language) }
+        : { session: await ownSession(deps, body.user_id, body.session_id, 'session_id', historyLimit('user')), path: 'session_id' };
+    const write = await prepareTurn(deps, {
       userId: body.user_id,
-      sessionId: body.session_id,
-      sessionIdPath: 'session_id',
-      newSession: {
-        session_type: sessionType,
-        conversation_mode: body.conversation_mode,
-        title: (ctx?.theme ?? body.message).slice(0, 80),
-        metadata: { ...(ctx?.theme ? { theme: ctx.theme } : {}), language, created_via: 'chat_message' },
-      },
+      target,
       message: body.message,
       role: 'user',
       mode: body.conversation_mode,
@@ -59,38 +46,50 @@ export async function chatMessage(deps: ServiceDeps, body: ChatMessageBody, idem
         preferred_style: body.preferred_style,
         language,
       },
-      idempotency: idempotencyKey ? { scope: 'chat.message', key: idempotencyKey, body } : undefined,
+    });
+    return async (db) => chatResponse(body, language, await write(db));
+  });
+}
+
+async function newChatSession(deps: ServiceDeps, body: ChatMessageBody, language: Language) {
+  await requireUser(deps, body.user_id);
+  const theme = body.context_metadata?.theme;
+  return {
+    session_type: body.session_type ?? sessionTypeForMode(body.conversation_mode),
+    conversation_mode: body.conversation_mode,
+    title: (theme ?? body.message).slice(0, 80),
+    metadata: { ...(theme ? { theme } : {}), language, created_via: 'chat_message' },
+  };
+}
+
+function chatResponse(body: ChatMessageBody, language: Language, t: TurnResult): ChatResponse {
+  const reply = t.reply!;
+  const assistant = t.assistantMessage!;
+  return {
+    message_id: assistant.id,
+    session_id: t.session.id,
+    content: reply.content,
+    response_style: body.preferred_style,
+    conversation_stage: conversationStage(t.turn),
+    therapeutic_techniques: reply.techniques,
+    follow_up_suggestions: reply.follow_ups,
+    emotional_support_level: reply.support_level,
+    crisis_indicators: reply.crisis_indicators,
+    next_recommended_topics: reply.next_topics,
+    confidence_score: reply.confidence,
+    processing_metadata: {
+      fallback_response: reply.fallback,
+      model: reply.model,
+      turn_count: t.turn,
+      session_type: t.session.session_type,
+      conversation_mode: body.conversation_mode,
+      language,
+      user_message_id: t.userMessage.id,
+      processing_time_ms: t.processingMs,
+      ...(reply.error ? { error: reply.error } : {}),
     },
-    (t): ChatResponse => {
-      const reply = t.reply!;
-      const assistant = t.assistantMessage!;
-      return {
-        message_id: assistant.id,
-        session_id: t.session.id,
-        content: reply.content,
-        response_style: body.preferred_style,
-        conversation_stage: conversationStage(t.turn),
-        therapeutic_techniques: reply.techniques,
-        follow_up_suggestions: reply.follow_ups,
-        emotional_support_level: reply.support_level,
-        crisis_indicators: reply.crisis_indicators,
-        next_recommended_topics: reply.next_topics,
-        confidence_score: reply.confidence,
-        processing_metadata: {
-          fallback_response: reply.fallback,
-          model: reply.model,
-          turn_count: t.turn,
-          session_type: t.session.session_type as SessionType,
-          conversation_mode: body.conversation_mode,
-          language,
-          user_message_id: t.userMessage.id,
-          processing_time_ms: t.processingMs,
-          ...(reply.error ? { error: reply.error } : {}),
-        },
-        timestamp: iso(assistant.created_at),
-      };
-    },
-  );
+    timestamp: iso(assistant.created_at),
+  };
 }
 
 export async function conversations(deps: ServiceDeps, userId: string, limit: number): Promise<ConversationsResponse> {
@@ -99,9 +98,9 @@ export async function conversations(deps: ServiceDeps, userId: string, limit: nu
   return {
     conversations: rows.map((s) => ({
       id: s.id,
-      session_type: s.session_type as SessionType,
+      session_type: s.session_type,
       title: s.title,
-      status: s.status as ConversationsResponse['conversations'][number]['status'],
+      status: s.status,
       message_count: s.message_count,
       created_at: iso(s.created_at),
       last_activity: iso(s.last_activity),
@@ -112,22 +111,15 @@ export async function conversations(deps: ServiceDeps, userId: string, limit: nu
   };
 }
 
-async function ownSession(deps: ServiceDeps, userId: string, id: string, path = 'session_id') {
-  await requireUser(deps, userId);
-  const s = await findSession(deps.db, userId, id);
-  if (!s) throw notFound('session_not_found', path, id);
-  return s;
-}
-
 export async function history(deps: ServiceDeps, userId: string, sessionId: string, limit: number): Promise<HistoryResponse> {
-  const s = await ownSession(deps, userId, sessionId);
+  const s = await ownSession(deps, userId, sessionId, 'session_id');
   const rows = await recentMessages(deps.db, s.id, limit);
   return {
     session_id: s.id,
     message_count: s.message_count,
     messages: rows.map((m) => ({
       id: m.id,
-      role: m.role as 'user' | 'assistant' | 'system',
+      role: m.role,
       content: m.content,
       timestamp: iso(m.created_at),
       metadata: { ...m.metadata, sequence: m.sequence, is_fallback: m.is_fallback },
@@ -151,7 +143,7 @@ export async function startConversation(deps: ServiceDeps, body: StartConversati
   return {
     session_id: s.id,
     user_id: s.user_id,
-    session_type: s.session_type as SessionType,
+    session_type: s.session_type,
     conversation_mode: body.conversation_mode,
     status: 'active',
     conversation_stage: 'opening',
@@ -160,8 +152,13 @@ export async function startConversation(deps: ServiceDeps, body: StartConversati
 }
 
 export async function endConversation(deps: ServiceDeps, userId: string, sessionId: string): Promise<EndConversationResponse> {
-  const s = await ownSession(deps, userId, sessionId);
-  const ended = (await setSessionStatus(deps.db, userId, s.id, 'completed'))!;
+  // The status change is the ownership check: a session deleted concurrently is a 404, not a 500.
+  const s = await owned(deps, await setSessionStatus(deps.db, userId, sessionId, 'completed'), {
+    kind: 'session',
+    userId,
+    id: sessionId,
+    path: 'session_id',
+  });
   const msgs = await allMessages(deps.db, s.id);
   const turns = msgs.filter((m) => m.role === 'user').length;
   const endedAt = deps.now();
@@ -170,7 +167,7 @@ export async function endConversation(deps: ServiceDeps, userId: string, session
   return {
     session_id: s.id,
     status: 'completed',
-    message_count: ended.message_count,
+    message_count: s.message_count,
     duration_minutes: Math.max(0, Math.round(((new Date(last).getTime() - new Date(s.created_at).getTime()) / 60_000) * 100) / 100),
     summary: `${turns} user turn${turns === 1 ? '' : 's'} and ${msgs.length - turns} other message${msgs.length - turns === 1 ? '' : 's'} in a ${s.session_type} session; it ended at the ${stage} stage.`,
     ended_at: iso(endedAt),

@@ -1,26 +1,20 @@
 import type { CreateEntryBody, Entry, ListEntriesQuery, UpdateEntryBody } from '../contract/entries.js';
 import { dateFilterBound, parseWireTimestamp } from '../contract/common.js';
-import {
-  findEntry,
-  insertEntry,
-  listEntries as listEntryRows,
-  softDeleteEntry,
-  updateEntry as updateEntryRow,
-} from '../db/queries/entries.js';
+import { insertEntry, listEntries as listEntryRows, softDeleteEntry, updateEntry as updateEntryRow } from '../db/queries/entries.js';
 import { findTopic } from '../db/queries/topics.js';
-import type { EntryRow } from '../db/schema.js';
 import { moodFromPolarity } from '../domain/mood.js';
 import { readingTimeMinutes, wordCount } from '../domain/text.js';
 import type { ServiceDeps } from './deps.js';
-import { invalidField, notFound } from './errors.js';
+import { invalidField } from './errors.js';
+import { writeOnce } from './idempotency.js';
 import { toEntry } from './mappers.js';
-import { requireUser } from './users.js';
-import { replayed, writeOnce } from './idempotency.js';
+import { owned, ownEntry, requireUser } from './ownership.js';
 
 /** A client clock a little ahead of ours is not "the future". */
 const CLOCK_SKEW_MS = 60_000;
 
-async function requireOwnTopic(deps: ServiceDeps, userId: string, topicId: string | null | undefined): Promise<void> {
+/** A topic named in an entry's body is part of the request, so another user's topic is bad input (422), not a 404. */
+async function requireTopicRef(deps: ServiceDeps, userId: string, topicId: string | null | undefined): Promise<void> {
   if (!topicId) return;
   if (!(await findTopic(deps.db, userId, topicId))) throw invalidField('topic_id', 'must be a topic of this user');
 }
@@ -41,35 +35,34 @@ async function analyzed(deps: ServiceDeps, content: string) {
 }
 
 export async function createEntry(deps: ServiceDeps, body: CreateEntryBody, idempotencyKey?: string): Promise<Entry> {
-  await requireUser(deps, body.user_id);
   const idem = idempotencyKey ? { userId: body.user_id, scope: 'entries.create', key: idempotencyKey, body } : undefined;
-  const prior = await replayed<Entry>(deps, idem);
-  if (prior) return prior;
-  await requireOwnTopic(deps, body.user_id, body.topic_id);
-  const now = deps.now();
-  let createdAt = now;
-  if (body.created_at !== undefined) {
-    createdAt = parseWireTimestamp(body.created_at);
-    if (createdAt.getTime() > now.getTime() + CLOCK_SKEW_MS) throw invalidField('created_at', 'must not lie in the future');
-  }
-  const analysis = await analyzed(deps, body.content);
-  return writeOnce(deps, idem, async (trx) =>
-    toEntry(
-      await insertEntry(trx, {
-        user_id: body.user_id,
-        title: body.title,
-        content: body.content,
-        entry_type: body.entry_type,
-        topic_id: body.topic_id ?? null,
-        tags: JSON.stringify(body.tags),
-        template_id: body.template_id ?? null,
-        created_at: createdAt,
-        updated_at: createdAt,
-        deleted_at: null,
-        ...analysis,
-      }),
-    ),
-  );
+  return writeOnce(deps, idem, async () => {
+    await requireUser(deps, body.user_id);
+    await requireTopicRef(deps, body.user_id, body.topic_id);
+    const now = deps.now();
+    let createdAt = now;
+    if (body.created_at !== undefined) {
+      createdAt = parseWireTimestamp(body.created_at);
+      if (createdAt.getTime() > now.getTime() + CLOCK_SKEW_MS) throw invalidField('created_at', 'must not lie in the future');
+    }
+    const analysis = await analyzed(deps, body.content);
+    return async (db) =>
+      toEntry(
+        await insertEntry(db, {
+          user_id: body.user_id,
+          title: body.title,
+          content: body.content,
+          entry_type: body.entry_type,
+          topic_id: body.topic_id ?? null,
+          tags: JSON.stringify(body.tags),
+          template_id: body.template_id ?? null,
+          created_at: createdAt,
+          updated_at: createdAt,
+          deleted_at: null,
+          ...analysis,
+        }),
+      );
+  });
 }
 
 export async function listEntries(deps: ServiceDeps, q: ListEntriesQuery): Promise<Entry[]> {
@@ -86,20 +79,13 @@ export async function listEntries(deps: ServiceDeps, q: ListEntriesQuery): Promi
   return rows.map(toEntry);
 }
 
-async function ownEntry(deps: ServiceDeps, userId: string, id: string): Promise<EntryRow> {
-  await requireUser(deps, userId);
-  const row = await findEntry(deps.db, userId, id);
-  if (!row) throw notFound('entry_not_found', 'id', id);
-  return row;
-}
-
 export async function getEntry(deps: ServiceDeps, userId: string, id: string): Promise<Entry> {
   return toEntry(await ownEntry(deps, userId, id));
 }
 
 export async function updateEntry(deps: ServiceDeps, userId: string, id: string, body: UpdateEntryBody): Promise<Entry> {
   const current = await ownEntry(deps, userId, id);
-  await requireOwnTopic(deps, userId, body.topic_id);
+  await requireTopicRef(deps, userId, body.topic_id);
   const contentChanged = body.content !== undefined && body.content !== current.content;
   const row = await updateEntryRow(deps.db, userId, id, {
     ...(body.title !== undefined && { title: body.title }),
@@ -110,11 +96,9 @@ export async function updateEntry(deps: ServiceDeps, userId: string, id: string,
     ...(body.is_favorite !== undefined && { is_favorite: body.is_favorite }),
     ...(contentChanged ? await analyzed(deps, body.content!) : {}),
   });
-  if (!row) throw notFound('entry_not_found', 'id', id);
-  return toEntry(row);
+  return toEntry(await owned(deps, row, { kind: 'entry', userId, id, path: 'id' }));
 }
 
 export async function deleteEntry(deps: ServiceDeps, userId: string, id: string): Promise<void> {
-  await requireUser(deps, userId);
-  if (!(await softDeleteEntry(deps.db, userId, id))) throw notFound('entry_not_found', 'id', id);
+  await owned(deps, await softDeleteEntry(deps.db, userId, id), { kind: 'entry', userId, id, path: 'id' });
 }

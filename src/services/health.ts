@@ -4,7 +4,7 @@ import type { Readiness } from '../contract/health.js';
 import { chatCounters } from '../db/queries/chat.js';
 import type { ServiceDeps } from './deps.js';
 import { iso } from './mappers.js';
-import { requireUser } from './users.js';
+import { requireUser } from './ownership.js';
 
 export const CAPABILITIES = [
   'chat',

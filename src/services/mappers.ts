@@ -1,10 +1,9 @@
-import type { EmotionAnalysis, Entry } from '../contract/entries.js';
+import type { Entry } from '../contract/entries.js';
 import type { Topic } from '../contract/topics.js';
 import type { User } from '../contract/users.js';
 import type { Session, SessionMessage } from '../contract/sessions.js';
 import type { EntryRow, MessageRow, SessionRow, UserRow } from '../db/schema.js';
 import type { TopicWithCounts } from '../db/queries/topics.js';
-import type { EntryType, Language, MoodType, SessionStatus, SessionType, MessageRole } from '../contract/enums.js';
 
 const iso = (d: Date | string) => new Date(d).toISOString();
 const isoOrNull = (d: Date | string | null) => (d === null ? null : iso(d));
@@ -14,7 +13,7 @@ export const toUser = (r: UserRow): User => ({
   username: r.username,
   display_name: r.display_name,
   timezone: r.timezone,
-  language: r.language as Language,
+  language: r.language,
   created_at: iso(r.created_at),
 });
 
@@ -36,7 +35,7 @@ export const toEntry = (r: EntryRow): Entry => ({
   user_id: r.user_id,
   title: r.title,
   content: r.content,
-  entry_type: r.entry_type as EntryType,
+  entry_type: r.entry_type,
   topic_id: r.topic_id,
   tags: r.tags,
   auto_tags: r.auto_tags,
@@ -45,9 +44,9 @@ export const toEntry = (r: EntryRow): Entry => ({
   updated_at: iso(r.updated_at),
   word_count: r.word_count,
   reading_time_minutes: r.reading_time_minutes,
-  mood: r.mood as MoodType | null,
+  mood: r.mood,
   sentiment_score: r.sentiment_score,
-  emotion_analysis: r.emotion_analysis as EmotionAnalysis | null,
+  emotion_analysis: r.emotion_analysis,
   is_favorite: r.is_favorite,
   version: r.version,
 });
@@ -55,7 +54,7 @@ export const toEntry = (r: EntryRow): Entry => ({
 export const toMessage = (m: MessageRow): SessionMessage => ({
   id: m.id,
   session_id: m.session_id,
-  role: m.role as MessageRole,
+  role: m.role,
   content: m.content,
   sequence: m.sequence,
   timestamp: iso(m.created_at),
@@ -66,10 +65,10 @@ export const toMessage = (m: MessageRow): SessionMessage => ({
 export const toSession = (s: SessionRow, recent: MessageRow[]): Session => ({
   id: s.id,
   user_id: s.user_id,
-  session_type: s.session_type as SessionType,
+  session_type: s.session_type,
   title: s.title,
   description: s.description,
-  status: s.status as SessionStatus,
+  status: s.status,
   created_at: iso(s.created_at),
   updated_at: iso(s.updated_at),
   last_activity: iso(s.last_activity),

@@ -7,56 +7,45 @@ import type {
   Session,
   SessionExport,
 } from '../contract/sessions.js';
-import type { ConversationMode, SessionType } from '../contract/enums.js';
+import { ConversationMode } from '../contract/enums.js';
 import { dateFilterBound } from '../contract/common.js';
-import {
-  allMessages,
-  findSession,
-  insertSession,
-  listSessions as listSessionRows,
-  recentMessages,
-  softDeleteSession,
-} from '../db/queries/chat.js';
+import { allMessages, insertSession, listSessions as listSessionRows, recentMessages, softDeleteSession } from '../db/queries/chat.js';
 import type { SessionRow } from '../db/schema.js';
 import { detectLanguage } from '../domain/text.js';
-import { loadSession, recordTurn } from './chat-turn.js';
+import { historyLimit, prepareTurn } from './chat-turn.js';
 import type { ServiceDeps } from './deps.js';
-import { notFound } from './errors.js';
+import { invalidField } from './errors.js';
+import { writeOnce } from './idempotency.js';
 import { iso, toMessage, toSession } from './mappers.js';
-import { requireUser } from './users.js';
-import { replayed, writeOnce } from './idempotency.js';
+import { owned, ownSession, requireUser } from './ownership.js';
 
 const RECENT = 5;
-
-async function ownSession(deps: ServiceDeps, userId: string, id: string): Promise<SessionRow> {
-  await requireUser(deps, userId);
-  const s = await findSession(deps.db, userId, id);
-  if (!s) throw notFound('session_not_found', 'id', id);
-  return s;
-}
 
 const withRecent = async (deps: ServiceDeps, s: SessionRow): Promise<Session> => toSession(s, await recentMessages(deps.db, s.id, RECENT));
 
 export async function createSession(deps: ServiceDeps, body: z.infer<typeof CreateSessionBody>, idempotencyKey?: string): Promise<Session> {
-  await requireUser(deps, body.user_id);
   const idem = idempotencyKey ? { userId: body.user_id, scope: 'sessions.create', key: idempotencyKey, body } : undefined;
-  const prior = await replayed<Session>(deps, idem);
-  if (prior) return prior;
-  return writeOnce(deps, idem, async (trx) =>
-    toSession(
-      await insertSession(trx, {
-        user_id: body.user_id,
-        session_type: body.session_type,
-        conversation_mode: (body.metadata.conversation_mode as ConversationMode | undefined) ?? 'supportive_listening',
-        title: body.title ?? null,
-        description: body.description ?? null,
-        tags: body.tags,
-        metadata: body.metadata,
-        created_at: deps.now(),
-      }),
-      [],
-    ),
-  );
+  return writeOnce(deps, idem, async () => {
+    await requireUser(deps, body.user_id);
+    // Later turns of the session use this mode, so it is the enum or absent, never stored unchecked.
+    const given = body.metadata.conversation_mode;
+    const mode = ConversationMode.safeParse(given ?? 'supportive_listening');
+    if (!mode.success) throw invalidField('metadata.conversation_mode', `must be one of ${ConversationMode.options.join(', ')}`);
+    return async (db) =>
+      toSession(
+        await insertSession(db, {
+          user_id: body.user_id,
+          session_type: body.session_type,
+          conversation_mode: mode.data,
+          title: body.title ?? null,
+          description: body.description ?? null,
+          tags: body.tags,
+          metadata: body.metadata,
+          created_at: deps.now(),
+        }),
+        [],
+      );
+  });
 }
 
 export async function listSessions(deps: ServiceDeps, q: z.infer<typeof ListSessionsQuery>): Promise<Session[]> {
@@ -74,11 +63,11 @@ export async function listSessions(deps: ServiceDeps, q: z.infer<typeof ListSess
 }
 
 export async function getSession(deps: ServiceDeps, userId: string, id: string): Promise<Session> {
-  return withRecent(deps, await ownSession(deps, userId, id));
+  return withRecent(deps, await ownSession(deps, userId, id, 'id'));
 }
 
 export async function sessionMessages(deps: ServiceDeps, userId: string, id: string, limit: number) {
-  const s = await ownSession(deps, userId, id);
+  const s = await ownSession(deps, userId, id, 'id');
   return (await recentMessages(deps.db, s.id, limit)).map(toMessage);
 }
 
@@ -88,40 +77,33 @@ export async function postSessionMessage(
   body: z.infer<typeof PostSessionMessageBody>,
   idempotencyKey?: string,
 ): Promise<z.infer<typeof PostSessionMessageResponse>> {
-  const s = await loadSession(deps, body.user_id, id, 'id', body.role);
-  const language = detectLanguage(body.content);
-  return recordTurn(
-    deps,
-    {
+  const idem = idempotencyKey ? { userId: body.user_id, scope: 'session.message', key: idempotencyKey, body: { id, ...body } } : undefined;
+  return writeOnce(deps, idem, async () => {
+    const session = await ownSession(deps, body.user_id, id, 'id', historyLimit(body.role));
+    const language = detectLanguage(body.content);
+    const write = await prepareTurn(deps, {
       userId: body.user_id,
-      sessionId: s.id,
-      session: s,
-      sessionIdPath: 'id',
-      newSession: {
-        session_type: s.session_type as SessionType,
-        conversation_mode: s.conversation_mode as ConversationMode,
-        title: s.title,
-        metadata: s.metadata,
-      },
+      target: { session, path: 'id' },
       message: body.content,
       role: body.role,
-      mode: s.conversation_mode as ConversationMode,
+      mode: session.conversation_mode,
       style: 'empathetic',
       language,
       userMetadata: { language },
-      idempotency: idempotencyKey ? { scope: 'session.message', key: idempotencyKey, body: { id, ...body } } : undefined,
-    },
-    (t) => ({ user_message: toMessage(t.userMessage), assistant_message: t.assistantMessage ? toMessage(t.assistantMessage) : null }),
-  );
+    });
+    return async (db) => {
+      const t = await write(db);
+      return { user_message: toMessage(t.userMessage), assistant_message: t.assistantMessage ? toMessage(t.assistantMessage) : null };
+    };
+  });
 }
 
 export async function deleteSession(deps: ServiceDeps, userId: string, id: string): Promise<void> {
-  await requireUser(deps, userId);
-  if (!(await softDeleteSession(deps.db, userId, id))) throw notFound('session_not_found', 'id', id);
+  await owned(deps, await softDeleteSession(deps.db, userId, id), { kind: 'session', userId, id, path: 'id' });
 }
 
 export async function exportSession(deps: ServiceDeps, userId: string, id: string): Promise<z.infer<typeof SessionExport>> {
-  const s = await ownSession(deps, userId, id);
+  const s = await ownSession(deps, userId, id, 'id');
   return { session: await withRecent(deps, s), messages: (await allMessages(deps.db, s.id)).map(toMessage), exported_at: iso(deps.now()) };
 }
 

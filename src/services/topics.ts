@@ -1,9 +1,8 @@
 import type { CreateTopicBody, Topic } from '../contract/topics.js';
-import { findTopic, insertTopicIdempotent, listTopics as listTopicRows, softDeleteTopic } from '../db/queries/topics.js';
+import { insertTopicIdempotent, listTopics as listTopicRows, softDeleteTopic } from '../db/queries/topics.js';
 import type { ServiceDeps } from './deps.js';
-import { notFound } from './errors.js';
 import { toTopic } from './mappers.js';
-import { requireUser } from './users.js';
+import { owned, ownTopic, requireUser } from './ownership.js';
 
 export async function createTopic(deps: ServiceDeps, body: CreateTopicBody): Promise<{ topic: Topic; created: boolean }> {
   await requireUser(deps, body.user_id);
@@ -23,13 +22,9 @@ export async function listTopics(deps: ServiceDeps, userId: string): Promise<Top
 }
 
 export async function getTopic(deps: ServiceDeps, userId: string, id: string): Promise<Topic> {
-  await requireUser(deps, userId);
-  const row = await findTopic(deps.db, userId, id);
-  if (!row) throw notFound('topic_not_found', 'id', id);
-  return toTopic(row);
+  return toTopic(await ownTopic(deps, userId, id));
 }
 
 export async function deleteTopic(deps: ServiceDeps, userId: string, id: string): Promise<void> {
-  await requireUser(deps, userId);
-  if (!(await softDeleteTopic(deps.db, userId, id))) throw notFound('topic_not_found', 'id', id);
+  await owned(deps, await softDeleteTopic(deps.db, userId, id), { kind: 'topic', userId, id, path: 'id' });
 }

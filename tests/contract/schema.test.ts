@@ -42,7 +42,7 @@ describe('database schema', () => {
       session_id: session.id,
       user_id,
       sequence,
-      role: 'user',
+      role: 'user' as const,
       content: 'x',
       metadata: '{}',
       is_fallback: false,

@@ -1,15 +1,16 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import type { ConversationMode, MessageRole, SessionStatus, SessionType } from '../../contract/enums.js';
 import type { Database, MessageRow, SessionRow } from '../schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 export interface NewSession {
   user_id: string;
-  session_type: string;
-  conversation_mode: string;
+  session_type: SessionType;
+  conversation_mode: ConversationMode;
   title: string | null;
   description: string | null;
-  status?: string;
+  status?: SessionStatus;
   tags: string[];
   metadata: Record<string, unknown>;
   created_at?: Date;
@@ -44,7 +45,7 @@ export async function findSession(db: Db, userId: string, id: string): Promise<S
 }
 
 export interface HistoryMessage {
-  role: string;
+  role: MessageRole;
   content: string;
 }
 
@@ -75,7 +76,7 @@ export async function findSessionWithHistory(
 }
 
 export interface NewMessage {
-  role: string;
+  role: MessageRole;
   content: string;
   metadata: Record<string, unknown>;
   is_fallback: boolean;
@@ -187,8 +188,8 @@ export async function allMessages(db: Db, sessionId: string): Promise<MessageRow
 export interface SessionFilter {
   userId: string;
   limit: number;
-  status?: string;
-  sessionType?: string;
+  status?: SessionStatus;
+  sessionType?: SessionType;
   from?: Date;
   to?: Date;
   theme?: string;
@@ -214,7 +215,7 @@ export async function countSessions(db: Db, userId: string): Promise<number> {
   return r.n;
 }
 
-export async function setSessionStatus(db: Db, userId: string, id: string, status: string): Promise<SessionRow | undefined> {
+export async function setSessionStatus(db: Db, userId: string, id: string, status: SessionStatus): Promise<SessionRow | undefined> {
   return db
     .updateTable('chat_sessions')
     .set({ status, updated_at: new Date() })
@@ -225,15 +226,16 @@ export async function setSessionStatus(db: Db, userId: string, id: string, statu
     .executeTakeFirst();
 }
 
-export async function softDeleteSession(db: Db, userId: string, id: string): Promise<boolean> {
-  const r = await db
+/** The id of the row this marked deleted; undefined when no live row of this user has it. */
+export async function softDeleteSession(db: Db, userId: string, id: string): Promise<{ id: string } | undefined> {
+  return db
     .updateTable('chat_sessions')
     .set({ deleted_at: new Date() })
     .where('id', '=', id)
     .where('user_id', '=', userId)
     .where('deleted_at', 'is', null)
+    .returning('id')
     .executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
 }
 
 export async function findIdempotent(db: Db, userId: string, scope: string, key: string) {

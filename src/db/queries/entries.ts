@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { MoodType } from '../../contract/enums.js';
 import type { Database, EntryRow, NewEntry } from '../schema.js';
 
 export async function insertEntry(db: Kysely<Database>, e: NewEntry): Promise<EntryRow> {
@@ -22,7 +23,7 @@ export interface EntryFilter {
   topicId?: string;
   from?: Date;
   to?: Date;
-  mood?: string;
+  mood?: MoodType;
 }
 
 export async function listEntries(db: Kysely<Database>, f: EntryFilter): Promise<EntryRow[]> {
@@ -51,15 +52,16 @@ export async function updateEntry(
     .executeTakeFirst();
 }
 
-export async function softDeleteEntry(db: Kysely<Database>, userId: string, id: string): Promise<boolean> {
-  const r = await db
+/** The id of the row this marked deleted; undefined when no live row of this user has it. */
+export async function softDeleteEntry(db: Kysely<Database>, userId: string, id: string): Promise<{ id: string } | undefined> {
+  return db
     .updateTable('entries')
     .set({ deleted_at: new Date() })
     .where('id', '=', id)
     .where('user_id', '=', userId)
     .where('deleted_at', 'is', null)
+    .returning('id')
     .executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
 }
 
 /**

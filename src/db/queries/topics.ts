@@ -61,13 +61,14 @@ export async function listTopics(db: Kysely<Database>, userId: string): Promise<
     .execute()) as TopicWithCounts[];
 }
 
-export async function softDeleteTopic(db: Kysely<Database>, userId: string, id: string): Promise<boolean> {
-  const r = await db
+/** The id of the row this marked deleted; undefined when no live row of this user has it. */
+export async function softDeleteTopic(db: Kysely<Database>, userId: string, id: string): Promise<{ id: string } | undefined> {
+  return db
     .updateTable('topics')
     .set({ deleted_at: new Date(), updated_at: new Date() })
     .where('id', '=', id)
     .where('user_id', '=', userId)
     .where('deleted_at', 'is', null)
+    .returning('id')
     .executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
 }

@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
+import type { Language } from '../../contract/enums.js';
 import type { Database, UserRow } from '../schema.js';
 
 export async function insertUser(
   db: Kysely<Database>,
-  u: { id: string; username: string; display_name: string | null; timezone: string; language: string },
+  u: { id: string; username: string; display_name: string | null; timezone: string; language: Language },
 ): Promise<UserRow | undefined> {
   return db
     .insertInto('users')
