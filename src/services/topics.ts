@@ -1,19 +1,19 @@
 import type { CreateTopicBody, Topic } from '../contract/topics.js';
-import { insertTopicIdempotent, listTopics as listTopicRows, softDeleteTopic } from '../db/queries/topics.js';
+import { createOrGetTopic, listTopics as listTopicRows, softDeleteTopic } from '../db/queries/topics.js';
 import type { ServiceDeps } from './deps.js';
 import { toTopic } from './mappers.js';
 import { owned, ownTopic, requireUser } from './ownership.js';
 
 export async function createTopic(deps: ServiceDeps, body: CreateTopicBody): Promise<{ topic: Topic; created: boolean }> {
   await requireUser(deps, body.user_id);
-  const { id, created } = await insertTopicIdempotent(deps.db, {
+  const { topic, created } = await createOrGetTopic(deps.db, {
     user_id: body.user_id,
     name: body.name,
     description: body.description ?? null,
     color: body.color,
     tags: body.tags,
   });
-  return { topic: await getTopic(deps, body.user_id, id), created };
+  return { topic: toTopic(topic), created };
 }
 
 export async function listTopics(deps: ServiceDeps, userId: string): Promise<Topic[]> {

@@ -23,25 +23,31 @@ function withCounts(db: Kysely<Database>) {
     ]);
 }
 
-/** Insert unless a live topic of that name exists; tells which happened so the route can answer 201 or 200. */
-export async function insertTopicIdempotent(
+/**
+ * The live topic of this name, created unless one exists, with its counts, in ONE statement: a topic of
+ * that name deleted concurrently is either still found (DO UPDATE locks its row, so the delete waits, or
+ * went first) or gone, and then PostgreSQL retries the insert; the answer never names a row that a
+ * separate later read could miss. DO UPDATE writes no new value; it is there to lock and return the
+ * existing row (DO NOTHING returns nothing). `created` is true when the row is new (xmax is 0 only on an
+ * inserted row; an updated one carries this transaction's id).
+ */
+export async function createOrGetTopic(
   db: Kysely<Database>,
   t: { user_id: string; name: string; description: string | null; color: string; tags: string[] },
-): Promise<{ id: string; created: boolean }> {
-  const inserted = await sql<{ id: string }>`
-    INSERT INTO topics (user_id, name, description, color, tags)
-    VALUES (${t.user_id}, ${t.name}, ${t.description}, ${t.color}, ${JSON.stringify(t.tags)}::jsonb)
-    ON CONFLICT (user_id, name) WHERE deleted_at IS NULL DO NOTHING
-    RETURNING id`.execute(db);
-  if (inserted.rows[0]) return { id: inserted.rows[0].id, created: true };
-  const existing = await db
-    .selectFrom('topics')
-    .select('id')
-    .where('user_id', '=', t.user_id)
-    .where('name', '=', t.name)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirstOrThrow();
-  return { id: existing.id, created: false };
+): Promise<{ topic: TopicWithCounts; created: boolean }> {
+  const r = await sql<TopicWithCounts & { created: boolean }>`
+    WITH t AS (
+      INSERT INTO topics (user_id, name, description, color, tags)
+      VALUES (${t.user_id}, ${t.name}, ${t.description}, ${t.color}, ${JSON.stringify(t.tags)}::jsonb)
+      ON CONFLICT (user_id, name) WHERE deleted_at IS NULL DO UPDATE SET name = EXCLUDED.name
+      RETURNING *, (xmax = 0) AS created
+    )
+    SELECT t.*,
+      (SELECT count(*)::int FROM entries e WHERE e.topic_id = t.id AND e.deleted_at IS NULL) AS entry_count,
+      (SELECT max(e.created_at) FROM entries e WHERE e.topic_id = t.id AND e.deleted_at IS NULL) AS last_entry_date
+    FROM t`.execute(db);
+  const { created, ...topic } = r.rows[0]!;
+  return { topic, created };
 }
 
 export async function findTopic(db: Kysely<Database>, userId: string, id: string): Promise<TopicWithCounts | undefined> {

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { useStack } from '../../helpers/stack.js';
+import { createUser } from '../../helpers/users.js';
+
+const stack = useStack();
+
+// Requests that address the same object at once: each answer must be one a sequential order of the two
+// would give, and the final state must be what those answers claim. The pairs are sent all at once so
+// that many of them interleave inside the backend (its pool serves ten at a time); which order each pair
+// takes varies from run to run, the assertions hold for every order.
+const PAIRS = 60;
+const CREATES_PER_NAME = 3;
+
+/** What an answer was, for the assertion message: a status and error code, or what went wrong. */
+type Answered = { ok: true; status: number } | { ok: false; status: number; body: { error: string } };
+const seen = (r: PromiseSettledResult<Answered>) =>
+  r.status === 'rejected'
+    ? `rejected: ${String(r.reason).slice(0, 200)}`
+    : r.value.ok
+      ? `${r.value.status}`
+      : `${r.value.status} ${r.value.body.error}`;
+
+describe('a request racing the delete of its object answers as if the two ran one after the other', () => {
+  it('POST /chat/conversation/{id}/end racing DELETE /sessions/{id}: 200 or 404 session_not_found, and the row agrees', async () => {
+    const u = await createUser(stack.api);
+    const sessions = await Promise.all(
+      Array.from({ length: PAIRS }, () => stack.api.ok('createSession', { body: { user_id: u.id, session_type: 'free_chat' } }, 201)),
+    );
+    const end = (id: string) => stack.api.call('endConversation', { params: { session_id: id }, query: { user_id: u.id } });
+    const del = (id: string) => stack.api.call('deleteSession', { params: { id }, query: { user_id: u.id } });
+    // Odd pairs send the end first, even ones the delete; each result array is [end, delete].
+    const settled = await Promise.all(
+      sessions.map((s, i) => Promise.allSettled(i % 2 ? [end(s.id), del(s.id)] : [del(s.id), end(s.id)].reverse())),
+    );
+    const ends = settled.map(([e]) => seen(e!));
+    const dels = settled.map(([, d]) => seen(d!));
+    expect(ends.filter((a) => a !== '200' && a !== '404 session_not_found')).toEqual([]);
+    // Only the delete deletes, so it always finds the session.
+    expect(dels.filter((a) => a !== '204')).toEqual([]);
+    await Promise.all(sessions.map((s) => stack.api.fail('getSession', { params: { id: s.id }, query: { user_id: u.id } }, 404)));
+    if (!stack.has('database')) return console.warn(`[races] row check skipped: ${stack.missing('database')}`);
+    const rows = await stack.db.selectFrom('chat_sessions').select(['id', 'status']).where('user_id', '=', u.id).execute();
+    const status = new Map(rows.map((r) => [r.id, r.status]));
+    // An end that answered 200 completed the session before it was deleted; a 404 changed nothing.
+    expect(sessions.map((s) => status.get(s.id))).toEqual(ends.map((a) => (a === '200' ? 'completed' : 'active')));
+  });
+
+  it('POST /topics/ racing DELETE of the topic of that name: 200 or 201, one live topic per name, and the list agrees', async () => {
+    const u = await createUser(stack.api);
+    const topics = await Promise.all(
+      Array.from({ length: PAIRS }, (_, i) => stack.api.ok('createTopic', { body: { user_id: u.id, name: `race ${i}` } }, 201)),
+    );
+    const create = (name: string) => stack.api.call('createTopic', { body: { user_id: u.id, name } });
+    const del = (id: string) => stack.api.call('deleteTopic', { params: { id }, query: { user_id: u.id } });
+    // Every create is sent first; the deletes go out once the first create has answered, so that they meet
+    // the backend busy with the creates (a DELETE has no body, so sent at the same time it would always be
+    // handled first).
+    const creates = topics.map((t) => Array.from({ length: CREATES_PER_NAME }, () => create(t.name)));
+    await Promise.race(creates.flat());
+    const deletes = topics.map((t) => del(t.id));
+    const settled = await Promise.all(
+      topics.map(async (_, i) => ({ creates: await Promise.allSettled(creates[i]!), del: (await Promise.allSettled([deletes[i]!]))[0]! })),
+    );
+    const answers = settled.flatMap((p) => p.creates.map(seen));
+    expect(answers.filter((a) => a !== '200' && a !== '201')).toEqual([]);
+    expect(settled.map((p) => seen(p.del)).filter((a) => a !== '204')).toEqual([]);
+    const live = new Map((await stack.api.ok('listTopics', { query: { user_id: u.id } })).map((t) => [t.id, t.name]));
+    const expected = new Map<string, string>();
+    topics.forEach((old, i) => {
+      const ok = settled[i]!.creates.flatMap((c) => (c.status === 'fulfilled' && c.value.ok ? [c.value] : []));
+      for (const c of ok) expect(c.body.name).toBe(old.name);
+      // Answers naming the old topic found it before the delete (200); any other id is the one topic a
+      // create made after the delete: exactly one create made it (201), the others found it (200), and it
+      // stays.
+      for (const c of ok.filter((c) => c.body.id === old.id)) expect(c.status).toBe(200);
+      const fresh = ok.filter((c) => c.body.id !== old.id);
+      if (fresh.length === 0) return;
+      expect(new Set(fresh.map((c) => c.body.id)).size).toBe(1);
+      expect(fresh.filter((c) => c.status === 201)).toHaveLength(1);
+      expected.set(fresh[0]!.body.id, old.name);
+    });
+    expect(live).toEqual(expected);
+  });
+});
