@@ -1,6 +1,8 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { useStack } from '../../helpers/stack.js';
 import { createUser } from '../../helpers/users.js';
+import { waitFor } from '../../helpers/wait.js';
 
 const stack = useStack();
 
@@ -80,5 +82,36 @@ describe('a request racing the delete of its object answers as if the two ran on
       expected.set(fresh[0]!.body.id, old.name);
     });
     expect(live).toEqual(expected);
+  });
+
+  it('POST /topics/ held up mid-request while DELETE of that topic commits: 200 with the deleted topic or 201 with a new one', async () => {
+    // Deterministic counterpart of the load test above: the create is held inside the backend until the
+    // delete has committed. `entries` is locked by this test (a create reads it for the topic's counts),
+    // so whatever the create does before reading it happens before the delete, the rest after.
+    if (!stack.has('database')) return console.warn(`skipped: ${stack.missing('database')}`);
+    const u = await createUser(stack.api);
+    const old = await stack.api.ok('createTopic', { body: { user_id: u.id, name: 'held' } }, 201);
+    const waiting = async () =>
+      (
+        await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`.execute(stack.db)
+      ).rows[0]!.n;
+    const create = await stack.db.transaction().execute(async (trx) => {
+      await sql`LOCK TABLE entries IN ACCESS EXCLUSIVE MODE`.execute(trx);
+      const pending = stack.api.call('createTopic', { body: { user_id: u.id, name: 'held' } });
+      await waitFor(async () => (await waiting()) > 0, { timeoutMs: 10_000, intervalMs: 20, what: 'the create to wait on the lock' });
+      await stack.api.ok('deleteTopic', { params: { id: old.id }, query: { user_id: u.id } }, 204);
+      return { pending };
+    });
+    const out = await create.pending;
+    if (!out.ok) throw new Error(`createTopic answered ${out.status} ${out.body.error}: ${out.body.message}`);
+    const live = (await stack.api.ok('listTopics', { query: { user_id: u.id } })).map((t) => t.id);
+    if (out.status === 200) {
+      expect(out.body.id).toBe(old.id);
+      expect(live).toEqual([]);
+    } else {
+      expect(out.body.id).not.toBe(old.id);
+      expect(live).toEqual([out.body.id]);
+    }
   });
 });
