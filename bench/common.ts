@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -114,3 +115,33 @@ export function intEnv(name: string, fallback: number): number {
   if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
   return n;
 }
+
+/** Destroy when the benchmark ends, or its idle sockets keep the process alive. */
+export const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+/**
+ * A fetch for the contract client over plain node:http with kept-alive connections (at most one per
+ * worker): the load generator shares the machine with what it measures, and undici's fetch (WHATWG
+ * streams, request cloning) cost about as much CPU per request as the backend's own handling of a turn.
+ */
+export const httpFetch: typeof fetch = (input, init) =>
+  new Promise((resolve, reject) => {
+    const payload = typeof init?.body === 'string' ? Buffer.from(init.body) : undefined;
+    const headers: Record<string, string> = Object.fromEntries(new Headers(init?.headers).entries());
+    if (payload) headers['content-length'] = String(payload.length);
+    const url = input instanceof Request ? input.url : String(input);
+    const req = http.request(url, { method: init?.method ?? 'GET', agent: httpAgent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const answer = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) answer.set(k, Array.isArray(v) ? v.join(', ') : v);
+        const status = res.statusCode ?? 0;
+        resolve(new Response(status === 204 ? null : Buffer.concat(chunks), { status, headers: answer }));
+      });
+    });
+    req.on('error', reject);
+    init?.signal?.addEventListener('abort', () => req.destroy(init.signal?.reason as Error));
+    req.end(payload);
+  });

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { type CallInput, type Client, createClient } from '../src/contract/client.js';
 import { createDb, type DbHandle } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { appendTurn } from '../src/db/queries/chat.js';
@@ -29,6 +29,8 @@ import {
   backendEntry,
   intEnv,
   profileEnv,
+  httpAgent,
+  httpFetch,
 } from './common.js';
 
 // `npm run bench:populate`: what the population CLI's writes cost end to end, and what PostgreSQL alone
@@ -174,36 +176,14 @@ async function drive(
   };
 }
 
-// The load generator shares the machine with what it measures, so it should cost as little CPU as it can:
-// plain node:http over kept-alive connections (at most one per worker), not fetch, whose per-request work (WHATWG
-// streams, request cloning) cost about as much CPU as the backend's own handling of a turn.
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-
-function post(url: string, body: unknown): Promise<Record<string, unknown>> {
-  const payload = Buffer.from(JSON.stringify(body));
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      url,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': payload.length } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => {
-          try {
-            const json = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-            if (res.statusCode !== 200 && res.statusCode !== 201)
-              reject(new Error(`${res.statusCode} ${JSON.stringify(json).slice(0, 300)}`));
-            else resolve(json);
-          } catch (err) {
-            reject(err instanceof Error ? err : new Error(String(err)));
-          }
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
+/** The contract client over node:http (see httpFetch): every answer is parsed with its schema, as the CLI's are. */
+const clients = new Map<string, Client>();
+async function send<R extends 'chatMessage' | 'createEntry'>(api: string, route: R, body: CallInput<R>['body']) {
+  let client = clients.get(api);
+  if (!client) clients.set(api, (client = createClient({ baseUrl: api, fetch: httpFetch, timeoutMs: 0 })));
+  const a = await client.call(route, { body } as CallInput<R>);
+  if (a.kind !== 'success') throw new Error(a.kind === 'error' ? `${a.status} ${JSON.stringify(a.body).slice(0, 300)}` : a.message);
+  return a.body;
 }
 
 /** End to end: per worker, conversations of TURNS turns; the session id comes from the first reply. */
@@ -213,7 +193,7 @@ function chatE2E(api: string, users: string[]) {
     const user = users[worker % users.length]!;
     const s = sessions.get(worker);
     const cont = s && s.turns < TURNS ? s : undefined;
-    const reply = await post(`${api}/api/v1/chat/message`, {
+    const reply = await send(api, 'chatMessage', {
       user_id: user,
       ...(cont ? { session_id: cont.id } : {}),
       message: text(i, 2),
@@ -227,7 +207,7 @@ function chatE2E(api: string, users: string[]) {
 
 function entriesE2E(api: string, users: string[]) {
   return async (worker: number, i: number) => {
-    await post(`${api}/api/v1/entries/`, {
+    await send(api, 'createEntry', {
       user_id: users[worker % users.length]!,
       title: `Bench entry ${i}`,
       content: text(i, 5),
@@ -502,7 +482,7 @@ async function main(): Promise<void> {
     printTable('population targets', summary);
     await writeJson(path.join(benchDir, 'populate-results.json'), results);
   } finally {
-    agent.destroy();
+    httpAgent.destroy();
     for (const h of handles) await h.close().catch(() => undefined);
     await backend?.stop().catch(() => undefined);
     await stub?.stop().catch(() => undefined);

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { startOllamaStub, type OllamaStub } from '../fixtures/ollama/http-stub.js';
+import { type Answer, createClient } from '../src/contract/client.js';
+import type { RouteId } from '../src/contract/routes.js';
 import { createDb } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { BackendProcess } from '../src/stack/backend.js';
@@ -182,18 +184,21 @@ async function generateAnalyticsData(server: EmbeddedPostgresServer, database: s
   }
 }
 
-async function latency(url: string, n: number): Promise<{ times: number[]; statuses: Record<number, number>; lastBody: unknown }> {
+/** Wall time of `n` calls through the contract client, after a warm-up; every answer is parsed with its schema. */
+async function latency<R extends RouteId>(call: () => Promise<Answer<R>>, n: number) {
   const times: number[] = [];
   const statuses: Record<number, number> = {};
   let lastBody: unknown;
   for (let i = 0; i < WARMUP + n; i++) {
     const started = performance.now();
-    const res = await fetch(url);
-    lastBody = await res.json();
+    const a = await call();
     const t = performance.now() - started;
+    // No answer, or one off the contract, is counted as status 0: the figure is not met.
+    const status = a.kind === 'success' || a.kind === 'error' ? a.status : 0;
+    if (a.kind === 'success') lastBody = a.body;
     if (i >= WARMUP) {
       times.push(t);
-      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+      statuses[status] = (statuses[status] ?? 0) + 1;
     }
   }
   return { times, statuses, lastBody };
@@ -309,8 +314,9 @@ async function main(): Promise<void> {
     for (const kind of ['mood', 'writing'] as const) {
       for (const days of [365, 30]) {
         phase(`GET /entries/analytics/${kind}?days=${days} x${REQUESTS}`);
-        const url = `${analyticsBackend.url}/api/v1/entries/analytics/${kind}?user_id=${data.targetUser}&days=${days}`;
-        const r = await latency(url, REQUESTS);
+        const client = createClient({ baseUrl: analyticsBackend.url });
+        const route = kind === 'mood' ? 'moodAnalytics' : 'writingAnalytics';
+        const r = await latency(() => client.call(route, { query: { user_id: data.targetUser, days } }), REQUESTS);
         const p50 = percentile(r.times, 50);
         const p95 = percentile(r.times, 95);
         const body = r.lastBody as { total_entries?: number; statistics?: { total_entries?: number } };
