@@ -6,13 +6,17 @@ import { defineConfig } from 'vitest/config';
 // `integration` boots the stack once in globalSetup and hands it to workers through provide/inject.
 // `npx vitest run --project unit` is the quick loop.
 const PROCESS_TESTS = ['src/stack/backend.test.ts', 'src/stack/boot.test.ts', 'src/stack/postgres.test.ts'];
+/** A deployment under test (README "Testing your own deployment") instead of the bundled backend. */
+const external = Boolean(process.env.JOURNAL_API_URL || process.env.JOURNAL_TARGET_IMAGE);
 
 export default defineConfig({
   test: {
     // Vitest's default is one worker less than the cores: one worker on a 2-core machine, which ran the
     // whole suite file by file. Integration files spend most of their time waiting on PostgreSQL and the
     // backend child (other processes), so one worker per core, and at least two. `--maxWorkers` overrides.
-    maxWorkers: Math.max(2, availableParallelism()),
+    // Against a deployment, one worker: every file shares it (and a restart of it), and its rate limit, not
+    // the cores, bounds the pace.
+    maxWorkers: external ? 1 : Math.max(2, availableParallelism()),
     // The verdict (reports/verdict.md, reports/verdict.junit.xml, $GITHUB_STEP_SUMMARY) for integration runs.
     reporters: ['default', './helpers/target/verdict-reporter.ts', ...(process.env.CI ? ['junit'] : [])],
     outputFile: { junit: 'reports/junit.xml' },
@@ -49,8 +53,9 @@ export default defineConfig({
           environment: 'node',
           globalSetup: ['helpers/global-setup.ts'],
           setupFiles: ['helpers/setup-file.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
+          // A deployment may rate-limit (the original: 100 requests/min); its 429s are waited out.
+          testTimeout: external ? 900_000 : 60_000,
+          hookTimeout: external ? 900_000 : 120_000,
         },
       },
     ],

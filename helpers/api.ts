@@ -9,7 +9,11 @@ import {
   type SuccessBody,
 } from '../src/contract/client.js';
 import type { ErrorEnvelope } from '../src/contract/errors.js';
-import { routes, type RouteId } from '../src/contract/routes.js';
+import { routes, type RouteId, type RouteSpec } from '../src/contract/routes.js';
+import { readBehaviour } from './target/behaviour-answers.js';
+import { withExplicitDefaults } from './target/explicit-defaults.js';
+import type { Conformance } from './target/target.js';
+import type { TargetDocument } from './target/target-document.js';
 
 export type { RawInput, SuccessBody };
 
@@ -38,11 +42,39 @@ export class ContractViolation extends Error {}
  * contract schema of its route and status (an error status with the one envelope), a field the contract
  * does not describe is drift, and a 5xx other than 503 is a bug: each fails the test that saw it.
  */
+export interface ApiClientOptions extends Omit<ClientOptions, 'baseUrl' | 'policy'> {
+  /** strict (default): this project's contract. behaviour: the target's own document and a tolerant error reader. */
+  conformance?: Conformance;
+  /** The target's OpenAPI document, for the behaviour level. */
+  document?: TargetDocument | null;
+}
+
+/** Statuses that mean the same to the behaviour level: bad input is bad input, 400 or 422. */
+const SAME_MEANING: Record<number, number[]> = { 400: [400, 422], 422: [400, 422] };
+
 export class ApiClient {
   private readonly client: Client;
+  readonly conformance: Conformance;
+  private readonly document: TargetDocument | null;
 
-  constructor(baseUrl: string, opts: Omit<ClientOptions, 'baseUrl'> = {}) {
-    this.client = createClient({ ...opts, baseUrl });
+  constructor(baseUrl: string, opts: ApiClientOptions = {}) {
+    const { conformance = 'strict', document = null, ...rest } = opts;
+    this.conformance = conformance;
+    this.document = document;
+    this.client = createClient({
+      ...rest,
+      baseUrl,
+      ...(conformance === 'behaviour' && { policy: { read: (route, ...a) => readBehaviour(document, route, ...a) } }),
+    });
+  }
+
+  /**
+   * Whether the target has this route at all: always under the strict contract; at the behaviour level,
+   * unless its own document leaves the route out (the original service has no user or export routes).
+   */
+  offers(route: RouteId): boolean {
+    const spec = routes[route];
+    return this.conformance === 'strict' || !this.document || this.document.operation(spec.method, spec.path) !== undefined;
   }
 
   path(route: RouteId, params: Record<string, string> = {}): string {
@@ -50,15 +82,24 @@ export class ApiClient {
   }
 
   async call<R extends RouteId>(route: R, input: CallInput<R> | RawInput = {}): Promise<Outcome<R>> {
-    const answer = await this.client.send(route, input as RawInput);
+    const sent =
+      this.conformance === 'behaviour' && input.body !== undefined
+        ? { ...input, body: withExplicitDefaults((routes[route] as RouteSpec).body, input.body) }
+        : input;
+    const answer = await this.client.send(route, sent as RawInput);
     if (answer.kind === 'network') throw new Error(`${route}: no answer: ${answer.message}`);
+    if (this.conformance === 'behaviour') {
+      if (answer.kind === 'violation') throw new ContractViolation(`${route} ${answer.message}`);
+      return { ok: answer.kind === 'success', status: answer.status, body: answer.body, headers: answer.headers } as Outcome<R>;
+    }
     return strict(route, answer);
   }
 
   /** A success of this route, typed; anything else fails with the response in the message. */
   async ok<R extends RouteId>(route: R, input: CallInput<R> = {}, status?: number): Promise<SuccessBody<R>> {
     const out = await this.call(route, input);
-    if (!out.ok || (status !== undefined && out.status !== status)) {
+    // The behaviour level takes any success the target declares (a create answering 200 is its contract).
+    if (!out.ok || (status !== undefined && this.conformance === 'strict' && out.status !== status)) {
       throw new Error(`${route} expected ${status ?? 'success'}, got ${out.status}: ${JSON.stringify(out.body)}`);
     }
     return out.body;
@@ -67,7 +108,9 @@ export class ApiClient {
   /** An error of this route with the given status, its envelope parsed. */
   async fail<R extends RouteId>(route: R, input: CallInput<R> | RawInput, status: number): Promise<ErrorEnvelope> {
     const out = await this.call(route, input);
-    if (out.ok || out.status !== status) throw new Error(`${route} expected ${status}, got ${out.status}: ${JSON.stringify(out.body)}`);
+    const accepted = this.conformance === 'behaviour' ? (SAME_MEANING[status] ?? [status]) : [status];
+    if (out.ok || !accepted.includes(out.status))
+      throw new Error(`${route} expected ${status}, got ${out.status}: ${JSON.stringify(out.body)}`);
     return out.body;
   }
 }

@@ -25,5 +25,5 @@ export function chooseProvider(env: NodeJS.ProcessEnv): StackProvider {
     }
     return asked as StackProvider;
   }
-  return env.JOURNAL_API_URL ? 'external' : 'embedded';
+  return env.JOURNAL_API_URL || env.JOURNAL_TARGET_IMAGE ? 'external' : 'embedded';
 }

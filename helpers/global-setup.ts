@@ -71,8 +71,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   console.log(`[journal-suite] stack provider: ${provider}; seed: ${seed} (set JOURNAL_TEST_SEED to replay)`);
 
   if (provider === 'external') {
-    const apiUrl = process.env.JOURNAL_API_URL;
-    if (!apiUrl) throw new Error('JOURNAL_STACK=external needs JOURNAL_API_URL (e.g. http://127.0.0.1:8000)');
+    // A target given as an image runs for this run only (Testcontainers), then is judged like any URL.
+    const image = process.env.JOURNAL_TARGET_IMAGE ? await (await import('./target/image.js')).startTargetImage(process.env) : null;
+    const apiUrl = image?.apiUrl ?? process.env.JOURNAL_API_URL;
+    if (!apiUrl) throw new Error('JOURNAL_STACK=external needs JOURNAL_API_URL (e.g. http://127.0.0.1:8000) or JOURNAL_TARGET_IMAGE');
     project.provide('stack', {
       provider,
       seed,
@@ -80,7 +82,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       ...(process.env.JOURNAL_DATABASE_URL && { databaseUrl: process.env.JOURNAL_DATABASE_URL }),
       ...(process.env.JOURNAL_RESTART_COMMAND && { restartCommand: process.env.JOURNAL_RESTART_COMMAND }),
     });
-    return async () => undefined;
+    return async () => void (await image?.stop());
   }
 
   if (provider === 'containers') {

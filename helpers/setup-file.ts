@@ -1,19 +1,13 @@
 import { afterEach, beforeEach, inject } from 'vitest';
-import type { Level } from './target/regression-classes.js';
-import { type Need, unmet } from './target/run.js';
+import { runTarget, unmet } from './target/run.js';
 import { takeJournal } from './target/wire.js';
 
 // A test declares what it needs and what it is judged as (`it(name, { meta: { needs, level, classes } }, fn)`,
 // or on its describe); what this run cannot give skips it with the reason, reported "not applicable".
 beforeEach((ctx) => {
   takeJournal();
-  const needs: Need[] = [];
-  let level: Level | undefined;
-  for (let t: { meta: import('vitest').TaskMeta; suite?: unknown } | undefined = ctx.task; t; t = t.suite as typeof t) {
-    needs.push(...(t.meta.needs ?? []));
-    level ??= t.meta.level;
-  }
-  const why = unmet(needs, level ?? 'behaviour');
+  // Vitest merges a describe's meta into its tests'.
+  const why = unmet(ctx.task.meta.needs ?? [], ctx.task.meta.level ?? 'behaviour');
   if (why) {
     console.warn(`skipped: ${why}`);
     ctx.skip(why);
@@ -24,7 +18,12 @@ beforeEach((ctx) => {
 afterEach((ctx) => {
   const { exchanges, rateLimited } = takeJournal();
   if (rateLimited.count) ctx.task.meta.rateLimited = rateLimited;
-  if (ctx.task.result?.state === 'fail') ctx.task.meta.exchanges = exchanges;
+  if (ctx.task.result?.state !== 'fail') return;
+  ctx.task.meta.exchanges = exchanges;
+  // The target's documented differences for the classes this test pins, beside its failure.
+  const differences = runTarget().external?.hooks?.differences ?? {};
+  const notes = (ctx.task.meta.classes ?? []).flatMap((c) => (differences[c] ? [`#${c}: ${differences[c]}`] : []));
+  if (notes.length) ctx.task.meta.differences = notes;
 });
 
 beforeEach((ctx) => {

@@ -1,9 +1,7 @@
-import { exec } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, inject, type TestContext } from 'vitest';
@@ -14,6 +12,9 @@ import type { Database } from '../src/db/schema.js';
 import { BackendProcess, type RunningBackend } from '../src/stack/backend.js';
 import { EmbeddedPostgresServer } from '../src/stack/postgres.js';
 import { ApiClient } from './api.js';
+import type { RowReader } from './target/hooks.js';
+import { clientOptions, loadRunTarget, runTarget } from './target/run.js';
+import { sqlRowReader } from './target/sql-rows.js';
 import { ContainerBackend } from './container-backend.js';
 import type { StackInfo } from './global-setup.js';
 import { waitFor } from './wait.js';
@@ -47,6 +48,8 @@ export interface TestStack {
   readonly info: StackInfo;
   readonly apiUrl: string;
   readonly api: ApiClient;
+  /** The rows a guarantee is about, through the target's rows hook (this project's schema by default). */
+  readonly rows: RowReader;
   /** Rows of this file's database, for guarantees that are about what is stored. */
   readonly db: Kysely<Database>;
   readonly databaseUrl: string;
@@ -68,8 +71,6 @@ export interface TestStack {
   /** Another backend process on the same database (stats must agree across processes). */
   startSecondBackend(): Promise<RunningBackend>;
 }
-
-const execAsync = promisify(exec);
 
 async function cloneDatabase(adminUrl: string, template: string, name: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
@@ -160,6 +161,7 @@ export function useStack(opts: StackOptions = {}): TestStack {
   const state: Partial<{
     apiUrl: string;
     api: ApiClient;
+    rows: RowReader;
     handle: DbHandle;
     databaseUrl: string;
     backendUrl: string;
@@ -183,7 +185,9 @@ export function useStack(opts: StackOptions = {}): TestStack {
   beforeAll(async () => {
     if (info.provider === 'external') {
       state.apiUrl = info.apiUrl!;
-      state.api = new ApiClient(info.apiUrl!);
+      const target = await loadRunTarget(info.apiUrl!, (wish) => need('api').ok('createUser', { body: wish }, 201));
+      state.api = new ApiClient(info.apiUrl!, await clientOptions(info.apiUrl!));
+      if (target.external!.missingRows() === null) state.rows = await target.external!.rows();
       if (info.databaseUrl) {
         state.databaseUrl = info.databaseUrl;
         state.handle = createDb(info.databaseUrl, { max: 4 });
@@ -221,7 +225,8 @@ export function useStack(opts: StackOptions = {}): TestStack {
       state.backend = backend;
       state.apiUrl = backend.url;
     }
-    state.api = new ApiClient(state.apiUrl);
+    state.api = new ApiClient(state.apiUrl, await clientOptions(state.apiUrl));
+    state.rows = sqlRowReader(databaseUrl);
   });
 
   // A model call no handler answered fails the test that caused it; overrides end with the test.
@@ -236,6 +241,7 @@ export function useStack(opts: StackOptions = {}): TestStack {
     if (state.backend) await disposeBackend(state.backend);
     await state.inProcess?.close().catch(() => undefined);
     await state.handle?.close().catch(() => undefined);
+    await state.rows?.close?.().catch(() => undefined);
     await state.ollama?.close().catch(() => undefined);
     if (state.postgres) await state.postgres.stop().catch(() => undefined);
     if (state.dataDir) await rm(state.dataDir, { recursive: true, force: true });
@@ -247,8 +253,7 @@ export function useStack(opts: StackOptions = {}): TestStack {
       throw new Error(`capability ${cap} needs the backend as a process: declare useStack({ needs: ['${cap}'] })`);
   };
   const reasons: Record<Capability, () => string | null> = {
-    restart: () =>
-      info.provider !== 'external' || info.restartCommand ? null : 'restart needs JOURNAL_RESTART_COMMAND under the external provider',
+    restart: () => runTarget().external?.missingRestart() ?? null,
     database: () =>
       info.provider !== 'external' || info.databaseUrl ? null : 'row-level checks need JOURNAL_DATABASE_URL under the external provider',
     ollama: () => (info.provider !== 'external' ? null : 'the external deployment talks to its own model; faults cannot be injected'),
@@ -272,6 +277,9 @@ export function useStack(opts: StackOptions = {}): TestStack {
     },
     get api() {
       return need('api');
+    },
+    get rows() {
+      return need('rows');
     },
     get db() {
       return need('handle').db;
@@ -299,14 +307,8 @@ export function useStack(opts: StackOptions = {}): TestStack {
     missing: (cap) => missing(cap) ?? '',
     async restart(how) {
       undeclared('restart');
-      if (info.provider === 'external') {
-        await execAsync(info.restartCommand!, { timeout: 120_000 });
-        await waitFor(async () => (await fetch(`${info.apiUrl}/health`).catch(() => null))?.ok ?? false, {
-          timeoutMs: 60_000,
-          what: 'external backend health after restart',
-        });
-        return;
-      }
+      const external = runTarget().external;
+      if (external) return external.restart();
       await need('backend').restart(how);
     },
     async startSecondBackend() {

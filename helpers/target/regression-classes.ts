@@ -45,5 +45,7 @@ declare module '@vitest/runner' {
     /** The exchanges of a failed test, for its replay commands. */
     exchanges?: import('./wire.js').Exchange[];
     rateLimited?: import('./wire.js').RateLimitWaits;
+    /** The target's documented differences for this test's classes (its module's `differences`). */
+    differences?: string[];
   }
 }

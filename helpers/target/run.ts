@@ -37,8 +37,9 @@ let current: RunTarget | undefined;
 /** The target of this file's run; `loadRunTarget` (useStack's beforeAll) must have run for an external one. */
 export function runTarget(): RunTarget {
   if (current) return current;
-  const info = inject('stack');
-  const bundled = info.provider !== 'external';
+  // The unit project provides no stack: its clients are strict, against the app in process.
+  const info = inject('stack') as ReturnType<typeof inject<'stack'>> | undefined;
+  const bundled = info?.provider !== 'external';
   current = { bundled, conformance: chooseConformance(process.env, bundled), external: null, document: null, fetch: targetFetch() };
   return current;
 }
@@ -86,4 +87,16 @@ export function unmet(needs: readonly Need[], level: Level): string | null {
     }
   }
   return null;
+}
+
+/**
+ * How the file's API client reads answers: strict, or the behaviour level with the target's own document
+ * (under the bundled backend too when JOURNAL_CONFORMANCE=behaviour asks, which checks the reader itself).
+ */
+export async function clientOptions(
+  apiUrl: string,
+): Promise<{ conformance: Conformance; document: TargetDocument | null; fetch: typeof fetch }> {
+  const t = runTarget();
+  if (t.conformance === 'behaviour' && !t.document) t.document = await TargetDocument.load(apiUrl, t.fetch);
+  return { conformance: t.conformance, document: t.document, fetch: t.fetch };
 }

@@ -67,3 +67,30 @@ describe("the target's own OpenAPI document", () => {
     expect(readBehaviour(doc, route('GET', '/api/v1/entries/{id}'), 503, 'application/json', '{}').kind).toBe('error');
   });
 });
+
+describe('schemas per method', () => {
+  it('keeps GET and POST of one path apart, and reads format as an annotation', () => {
+    const d = new TargetDocument('t', {
+      openapi: '3.1.0',
+      paths: {
+        '/a/': {
+          get: { responses: { '200': { content: { 'application/json': { schema: { type: 'array' } } } } } },
+          post: {
+            responses: {
+              '200': {
+                content: {
+                  'application/json': { schema: { type: 'object', properties: { at: { type: 'string', format: 'date-time' } } } },
+                },
+              },
+            },
+          },
+        },
+      },
+    });
+    const post = d.operation('POST', '/a/')!;
+    const get = d.operation('GET', '/a/')!;
+    expect(d.check(post, 200, { at: '2026-01-01T00:00:00' })).toEqual([]);
+    expect(d.check(get, 200, [])).toEqual([]);
+    expect(d.check(post, 200, [])).not.toEqual([]);
+  });
+});

@@ -25,6 +25,7 @@ interface Row {
   verdict: Verdict;
   reason: string;
   exchanges: Exchange[];
+  differences: string[];
   rateLimited: { count: number; totalMs: number };
 }
 
@@ -47,9 +48,10 @@ const xml = (s: string) =>
 
 /** The target the run judged, as the environment named it. */
 export function describeTarget(env: NodeJS.ProcessEnv): { target: string; conformance: string } {
-  const external = env.JOURNAL_STACK === 'external' || (!env.JOURNAL_STACK && !!env.JOURNAL_API_URL);
+  const external = env.JOURNAL_STACK === 'external' || (!env.JOURNAL_STACK && !!(env.JOURNAL_API_URL || env.JOURNAL_TARGET_IMAGE));
+  const where = env.JOURNAL_TARGET_IMAGE ? `the image ${env.JOURNAL_TARGET_IMAGE}` : env.JOURNAL_API_URL;
   const target = external
-    ? `${env.JOURNAL_TARGET ? `\`${env.JOURNAL_TARGET}\` at ` : ''}${env.JOURNAL_API_URL}`
+    ? `${env.JOURNAL_TARGET ? `\`${env.JOURNAL_TARGET}\` at ` : ''}${where}`
     : `the bundled backend (${env.JOURNAL_STACK || 'embedded'} provider)`;
   const conformance = env.JOURNAL_CONFORMANCE || (external ? 'behaviour' : 'strict');
   return { target, conformance };
@@ -106,6 +108,7 @@ export default class VerdictReporter implements Reporter {
       verdict,
       reason: r.state === 'failed' && r.errors?.[0]?.message ? fullReason(r.errors[0].message) : reason,
       exchanges: meta.exchanges ?? [],
+      differences: meta.differences ?? [],
       rateLimited: meta.rateLimited ?? { count: 0, totalMs: 0 },
     };
   }
@@ -182,6 +185,7 @@ export function renderMarkdown(rows: Row[], head: { target: string; conformance:
       '',
     );
     out.push('```', r.reason, '```');
+    for (const d of r.differences) out.push('', `Documented difference of this target: ${d}`);
     const shown = r.exchanges.slice(-4);
     if (shown.length) {
       out.push('', `Last ${shown.length} of ${r.exchanges.length} exchanges:`, '', '```sh');

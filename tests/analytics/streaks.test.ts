@@ -5,7 +5,7 @@ import { instantAt, localDateOf, shiftDate } from './oracle.js';
 
 const stack = useStack();
 
-describe('streaks', () => {
+describe('streaks', { meta: { classes: [18, 23] } }, () => {
   it('count strictly consecutive local days over the whole window, beyond the original 100-day lookback', async () => {
     const tz = 'Europe/Berlin';
     const u = await createUser(stack.api, { timezone: tz });

@@ -9,7 +9,8 @@ import { createDb } from '../../src/db/connection.js';
 
 const stack = useStack();
 
-describe('OpenAPI document', () => {
+// The document this project generates and serves: the suite's own code and the strict contract.
+describe('OpenAPI document', { meta: { level: 'strict', classes: [12] } }, () => {
   it('the served document equals the one generated from the zod schemas', async () => {
     const served = await stack.api.ok('openapi');
     expect(served).toEqual(buildOpenApiDocument());

@@ -6,7 +6,8 @@ import { DEV_USER_ID } from '../../src/contract/enums.js';
 
 const stack = useStack();
 
-describe('database schema', () => {
+// This project's own schema: a guarantee about the bundled backend, not about the API.
+describe('database schema', { meta: { classes: [31], needs: ['bundled'] } }, () => {
   it('the migrated tables have exactly the columns the code declares', async (ctx) => {
     stack.require(ctx, 'database');
     const rows = await sql<{ table_name: string; column_name: string }>`

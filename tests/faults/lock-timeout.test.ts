@@ -22,7 +22,7 @@ async function whileLocked<T>(table: 'chat_sessions' | 'users', id: string, duri
   }
 }
 
-describe.concurrent('a write blocked on a row lock', () => {
+describe.concurrent('a write blocked on a row lock', { meta: { classes: [9], needs: ['bundled'] } }, () => {
   it('a chat turn to a locked session: 503 "nothing was written" is true after the lock is gone; the retry writes it once', async (ctx) => {
     if (!stack.has('database')) {
       console.warn(`skipped: ${stack.missing('database')}`);

@@ -6,7 +6,8 @@ import { routeList, type RouteId, type RouteSpec } from '../../src/contract/rout
 import { fieldsOf, invalidJsonValue, invalidWireString } from './mutations.js';
 
 const stack = useStack();
-const RUNS = 100;
+// A deployment answers at its own pace (the original: 100 requests a minute): fewer runs, same seed.
+const RUNS = Number(process.env.JOURNAL_FUZZ_RUNS ?? (stack.info.provider === 'external' ? 10 : 100));
 
 type Valid = { params?: Record<string, string>; query?: Record<string, unknown>; body?: Record<string, unknown> };
 
@@ -89,16 +90,17 @@ beforeAll(async () => {
   valid = await validInputs();
 });
 
-describe('fuzz: invalid params, queries and bodies for every route', () => {
-  it('covers every route that takes input, each with a valid base request', () => {
+describe('fuzz: invalid params, queries and bodies for every route', { meta: { classes: [3, 4, 5, 6] } }, () => {
+  it('covers every route that takes input, each with a valid base request', { meta: { level: 'strict' } }, () => {
     const withInput = routeList.filter((r) => r.params || r.querystring || r.body).map((r) => r.operationId);
     expect(fuzzed.map((r) => r.operationId).sort()).toEqual(withInput.sort());
     for (const r of fuzzed) expect(valid[r.operationId as RouteId], r.operationId).toBeDefined();
   });
 
   for (const spec of fuzzed) {
-    it(`${spec.method} ${spec.path}: never a 5xx; every rejection is a 4xx envelope naming the mutated field (${RUNS} runs)`, async () => {
+    it(`${spec.method} ${spec.path}: never a 5xx; every rejection is a 4xx envelope naming the mutated field (${RUNS} runs)`, async (ctx) => {
       const id = spec.operationId as RouteId;
+      if (!stack.api.offers(id)) ctx.skip(`the target's own document has no ${spec.method} ${spec.path}`);
       const base = valid[id]!;
       await fc.assert(
         fc.asyncProperty(mutationsFor(spec)!, async (m) => {

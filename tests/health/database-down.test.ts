@@ -6,7 +6,7 @@ import { waitFor } from '../../helpers/wait.js';
 
 const stack = useStack({ needs: ['postgres-control'] });
 
-describe('PostgreSQL stopped and started under a running backend', () => {
+describe('PostgreSQL stopped and started under a running backend', { meta: { classes: [9, 12] } }, () => {
   it('503 (not 500, not a hang) while down, health says so, recovery by itself, nothing acknowledged lost', async (ctx) => {
     stack.require(ctx, 'postgres-control');
     const u = await createUser(stack.api);

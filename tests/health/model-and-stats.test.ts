@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { useStack } from '../../helpers/stack.js';
 import { createUser, fixtures } from '../../helpers/users.js';
@@ -8,16 +7,11 @@ import { serverError, timeout, malformedJson, connectionRefused } from '../../fi
 const stack = useStack();
 
 async function dbCounters(userId?: string) {
-  const scoped = userId ? sql`AND s.user_id = ${userId}` : sql``;
-  const r = await sql<{ total_conversations: number; messages_processed: number }>`
-    SELECT (SELECT count(*)::int FROM chat_sessions s WHERE s.deleted_at IS NULL ${scoped}) AS total_conversations,
-           (SELECT count(*)::int FROM chat_messages m JOIN chat_sessions s ON s.id = m.session_id WHERE s.deleted_at IS NULL AND m.role = 'user' ${scoped}) AS messages_processed`.execute(
-    stack.db,
-  );
-  return r.rows[0]!;
+  const c = await stack.rows.counts(userId);
+  return { total_conversations: c.sessions, messages_processed: c.userMessages };
 }
 
-describe('health follows the model stub', () => {
+describe('health follows the model stub', { meta: { classes: [12, 27], needs: ['model-stub'] } }, () => {
   it('healthy → degraded (200) while the model fails → healthy again by itself', async () => {
     expect(await stack.api.ok('chatHealth', {}, 200)).toMatchObject({
       status: 'healthy',
@@ -81,8 +75,8 @@ describe('health follows the model stub', () => {
   });
 });
 
-describe('/chat/stats is derived from the database', () => {
-  it('equals counts taken from the database, globally and per user', async () => {
+describe('/chat/stats is derived from the database', { meta: { classes: [11, 20] } }, () => {
+  it('equals counts taken from the database, globally and per user', { meta: { needs: ['rows'] } }, async () => {
     const [a, b] = [await createUser(stack.api), await createUser(stack.api)];
     const s = await stack.api.ok('chatMessage', { body: { user_id: a.id, message: 'one' } });
     await stack.api.ok('chatMessage', { body: { user_id: a.id, session_id: s.session_id, message: 'two' } });

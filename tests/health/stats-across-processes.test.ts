@@ -7,7 +7,7 @@ import { createUser } from '../../helpers/users.js';
 // rest of health/ can run the app in-process.
 const stack = useStack({ needs: ['restart', 'second-backend'] });
 
-describe('/chat/stats across processes', () => {
+describe('/chat/stats across processes', { meta: { classes: [11] } }, () => {
   it('survives a restart unchanged and agrees between two backend processes on one database', async (ctx) => {
     stack.require(ctx, 'restart', 'second-backend');
     const u = await createUser(stack.api);

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { expectedErrors } from '../../helpers/errors.js';
 import { useStack } from '../../helpers/stack.js';
@@ -11,12 +10,8 @@ const stack = useStack();
 const NOT_UUIDS = ['default_user', '123', '00000000-0000-0000-0000-00000000000g', 'null'];
 
 async function devUserRows() {
-  const r = await sql<{ n: number }>`
-    SELECT (SELECT count(*) FROM entries WHERE user_id = ${DEV_USER_ID}) + (SELECT count(*) FROM topics WHERE user_id = ${DEV_USER_ID})
-         + (SELECT count(*) FROM chat_sessions WHERE user_id = ${DEV_USER_ID}) + (SELECT count(*) FROM chat_messages WHERE user_id = ${DEV_USER_ID}) AS n`.execute(
-    stack.db,
-  );
-  return Number(r.rows[0]!.n);
+  const c = await stack.rows.counts(DEV_USER_ID);
+  return c.entries + c.topics + c.sessions + c.messages;
 }
 
 /** Builds a user with one of everything, through the API. */
@@ -34,27 +29,27 @@ async function populatedUser() {
 }
 
 describe('identity: the user id given is the one stored and read', () => {
-  it('every stored row carries the user id the API was given, and the chat session id is the same everywhere', async () => {
-    const { u, topic, entry, chat } = await populatedUser();
-    const rows = await sql<{ t: string; user_id: string }>`
-      SELECT 'topic' AS t, user_id FROM topics WHERE id = ${topic.id}
-      UNION ALL SELECT 'entry', user_id FROM entries WHERE id = ${entry.id}
-      UNION ALL SELECT 'session', user_id FROM chat_sessions WHERE id = ${chat.session_id}
-      UNION ALL SELECT 'message', user_id FROM chat_messages WHERE session_id = ${chat.session_id}`.execute(stack.db);
-    expect(rows.rows.map((r) => r.t).sort()).toEqual(['entry', 'message', 'message', 'session', 'topic']);
-    expect(new Set(rows.rows.map((r) => r.user_id))).toEqual(new Set([u.id]));
-    expect(entry.user_id).toBe(u.id);
-    expect(topic.user_id).toBe(u.id);
-    const convs = await stack.api.ok('conversations', { query: { user_id: u.id } });
-    expect(convs.conversations.map((c) => c.id)).toContain(chat.session_id);
-    const hist = await stack.api.ok('history', { params: { session_id: chat.session_id }, query: { user_id: u.id } });
-    expect(hist.session_id).toBe(chat.session_id);
-    expect(hist.messages.find((m) => m.role === 'assistant')?.id).toBe(chat.message_id);
-    const s = await stack.api.ok('getSession', { params: { id: chat.session_id }, query: { user_id: u.id } });
-    expect(s).toMatchObject({ id: chat.session_id, user_id: u.id, session_type: 'reflection_buddy' });
-  });
+  it(
+    'every stored row carries the user id the API was given, and the chat session id is the same everywhere',
+    { meta: { classes: [1, 9, 14, 15], needs: ['rows'] } },
+    async () => {
+      const { u, topic, entry, chat } = await populatedUser();
+      const rows = await stack.rows.owners({ topics: [topic.id], entries: [entry.id], sessions: [chat.session_id] });
+      expect(rows.map((r) => r.kind).sort()).toEqual(['entry', 'message', 'message', 'session', 'topic']);
+      expect(new Set(rows.map((r) => r.user_id))).toEqual(new Set([u.id]));
+      expect(entry.user_id).toBe(u.id);
+      expect(topic.user_id).toBe(u.id);
+      const convs = await stack.api.ok('conversations', { query: { user_id: u.id } });
+      expect(convs.conversations.map((c) => c.id)).toContain(chat.session_id);
+      const hist = await stack.api.ok('history', { params: { session_id: chat.session_id }, query: { user_id: u.id } });
+      expect(hist.session_id).toBe(chat.session_id);
+      expect(hist.messages.find((m) => m.role === 'assistant')?.id).toBe(chat.message_id);
+      const s = await stack.api.ok('getSession', { params: { id: chat.session_id }, query: { user_id: u.id } });
+      expect(s).toMatchObject({ id: chat.session_id, user_id: u.id, session_type: 'reflection_buddy' });
+    },
+  );
 
-  it('nothing lands on the development user unless it was named', async () => {
+  it('nothing lands on the development user unless it was named', { meta: { classes: [1], needs: ['rows'] } }, async () => {
     const before = await devUserRows();
     await populatedUser();
     expect(await devUserRows()).toBe(before);
@@ -62,7 +57,7 @@ describe('identity: the user id given is the one stored and read', () => {
     expect(await devUserRows()).toBe(before + 1);
   });
 
-  it('non-UUID ids give 422 naming the field on every route that takes one', async () => {
+  it('non-UUID ids give 422 naming the field on every route that takes one', { meta: { classes: [4, 5, 6] } }, async () => {
     const { u, entry, session } = await populatedUser();
     const cases: [RouteId, Record<string, unknown>, string][] = [];
     for (const bad of NOT_UUIDS) {
@@ -98,28 +93,32 @@ describe('identity: the user id given is the one stored and read', () => {
       );
     }
     for (const [route, input, field] of cases) {
+      if (!stack.api.offers(route)) continue;
       const e = await stack.api.fail(route, input, 422);
       expect(e, `${route} ${JSON.stringify(input)}`).toEqual(expectedErrors.validation(field));
     }
   });
 
-  it('unknown users get 404 user_not_found on reads and writes, and nothing is written', async () => {
-    const ghost = randomUUID();
-    const notFound = expectedErrors.userNotFound(ghost);
-    expect(await stack.api.fail('createEntry', { body: { user_id: ghost, title: 't', content: 'abcd' } }, 404)).toEqual(notFound);
-    expect(await stack.api.fail('createTopic', { body: { user_id: ghost, name: 'x' } }, 404)).toEqual(notFound);
-    expect(await stack.api.fail('chatMessage', { body: { user_id: ghost, message: 'hello' } }, 404)).toEqual(notFound);
-    expect(await stack.api.fail('createSession', { body: { user_id: ghost, session_type: 'free_chat' } }, 404)).toEqual(notFound);
-    expect(await stack.api.fail('listEntries', { query: { user_id: ghost } }, 404)).toEqual(notFound);
-    expect(await stack.api.fail('moodAnalytics', { query: { user_id: ghost } }, 404)).toEqual(notFound);
-    expect(await stack.api.fail('writingAnalytics', { query: { user_id: ghost } }, 404)).toEqual(notFound);
-    expect(await stack.api.fail('conversations', { query: { user_id: ghost } }, 404)).toEqual(notFound);
-    expect(await stack.api.fail('chatStats', { query: { user_id: ghost } }, 404)).toEqual(notFound);
-    const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM chat_sessions WHERE user_id = ${ghost}`.execute(stack.db);
-    expect(r.rows[0]!.n).toBe(0);
-  });
+  it(
+    'unknown users get 404 user_not_found on reads and writes, and nothing is written',
+    { meta: { classes: [9], needs: ['rows'] } },
+    async () => {
+      const ghost = randomUUID();
+      const notFound = expectedErrors.userNotFound(ghost);
+      expect(await stack.api.fail('createEntry', { body: { user_id: ghost, title: 't', content: 'abcd' } }, 404)).toEqual(notFound);
+      expect(await stack.api.fail('createTopic', { body: { user_id: ghost, name: 'x' } }, 404)).toEqual(notFound);
+      expect(await stack.api.fail('chatMessage', { body: { user_id: ghost, message: 'hello' } }, 404)).toEqual(notFound);
+      expect(await stack.api.fail('createSession', { body: { user_id: ghost, session_type: 'free_chat' } }, 404)).toEqual(notFound);
+      expect(await stack.api.fail('listEntries', { query: { user_id: ghost } }, 404)).toEqual(notFound);
+      expect(await stack.api.fail('moodAnalytics', { query: { user_id: ghost } }, 404)).toEqual(notFound);
+      expect(await stack.api.fail('writingAnalytics', { query: { user_id: ghost } }, 404)).toEqual(notFound);
+      expect(await stack.api.fail('conversations', { query: { user_id: ghost } }, 404)).toEqual(notFound);
+      expect(await stack.api.fail('chatStats', { query: { user_id: ghost } }, 404)).toEqual(notFound);
+      expect((await stack.rows.counts(ghost)).sessions).toBe(0);
+    },
+  );
 
-  it("another user's objects are 404 on every read, update and delete, and stay untouched", async () => {
+  it("another user's objects are 404 on every read, update and delete, and stay untouched", { meta: { classes: [15, 25] } }, async () => {
     const owner = await populatedUser();
     const other = await createUser(stack.api);
     const q = { user_id: other.id };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { useStack } from '../../helpers/stack.js';
+import { type Need, runTarget } from '../../helpers/target/run.js';
 import { createUser, fixtures } from '../../helpers/users.js';
 import { populate, snapshot } from './snapshot.js';
 import { waitFor } from '../../helpers/wait.js';
@@ -12,86 +13,100 @@ const stack = useStack({ needs: ['restart', 'database'] });
 
 describe('persistence across backend restarts', () => {
   for (const mode of ['graceful', 'kill'] as const) {
-    it(`${mode === 'graceful' ? 'SIGTERM' : 'SIGKILL'}: every session, message, entry, topic, analytic and stat is identical afterwards`, async (ctx) => {
-      stack.require(ctx, 'restart');
-      const u = await populate(stack);
-      const before = await snapshot(stack, u.id);
-      expect(before.sessions).toHaveLength(5);
-      expect(before.histories.every((h) => h.messages.length === h.message_count && h.message_count > 0)).toBe(true);
-      const pid = stack.backend.pid;
-      await stack.restart(mode);
-      expect(stack.backend.pid).not.toBe(pid);
-      expect(await snapshot(stack, u.id)).toEqual(before);
-    });
+    // A deployment restarts its own way (JOURNAL_RESTART_COMMAND or its target's hook): the graceful case only.
+    const needs: Need[] = mode === 'kill' ? ['process'] : [];
+    it(
+      `${mode === 'graceful' ? 'SIGTERM' : 'SIGKILL'}: every session, message, entry, topic, analytic and stat is identical afterwards`,
+      { meta: { classes: [11, 13], needs } },
+      async (ctx) => {
+        stack.require(ctx, 'restart');
+        const u = await populate(stack);
+        const before = await snapshot(stack, u.id);
+        expect(before.sessions).toHaveLength(5);
+        expect(before.histories.every((h) => h.messages.length === h.message_count && h.message_count > 0)).toBe(true);
+        const pid = runTarget().bundled ? stack.backend.pid : undefined;
+        await stack.restart(mode);
+        if (pid !== undefined) expect(stack.backend.pid).not.toBe(pid);
+        expect(await snapshot(stack, u.id)).toEqual(before);
+      },
+    );
   }
 
-  it('messages keep a strict user-before-assistant order that survives sorting by time', async () => {
-    const u = await createUser(stack.api);
-    let sid: string | undefined;
-    for (const m of ['a', 'b', 'c'])
-      sid = (await stack.api.ok('chatMessage', { body: { user_id: u.id, session_id: sid, message: m } })).session_id;
-    const rows = await stack.db
-      .selectFrom('chat_messages')
-      .select(['sequence', 'role', 'created_at'])
-      .where('session_id', '=', sid!)
-      .orderBy('created_at')
-      .orderBy('sequence')
-      .execute();
-    expect(rows.map((r) => r.sequence)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(rows.map((r) => r.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user', 'assistant']);
-    for (let i = 1; i < rows.length; i++) expect(rows[i]!.created_at.getTime()).toBeGreaterThan(rows[i - 1]!.created_at.getTime());
-  });
+  it(
+    'messages keep a strict user-before-assistant order that survives sorting by time',
+    { meta: { classes: [13], needs: ['bundled'] } },
+    async () => {
+      const u = await createUser(stack.api);
+      let sid: string | undefined;
+      for (const m of ['a', 'b', 'c'])
+        sid = (await stack.api.ok('chatMessage', { body: { user_id: u.id, session_id: sid, message: m } })).session_id;
+      const rows = await stack.db
+        .selectFrom('chat_messages')
+        .select(['sequence', 'role', 'created_at'])
+        .where('session_id', '=', sid!)
+        .orderBy('created_at')
+        .orderBy('sequence')
+        .execute();
+      expect(rows.map((r) => r.sequence)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(rows.map((r) => r.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user', 'assistant']);
+      for (let i = 1; i < rows.length; i++) expect(rows[i]!.created_at.getTime()).toBeGreaterThan(rows[i - 1]!.created_at.getTime());
+    },
+  );
 
-  it('a burst of concurrent chat writes with a SIGKILL in the middle loses nothing acknowledged; retries create no duplicates', async (ctx) => {
-    stack.require(ctx, 'restart', 'database');
-    const u = await createUser(stack.api);
-    const f = fixtures();
-    const requests = Array.from({ length: 40 }, (_, i) => ({
-      key: randomUUID(),
-      body: { user_id: u.id, message: `burst ${i}: ${f.entryText('en', 1)}` },
-    }));
-    const acknowledged = new Map<string, { session_id: string; message_id: string }>();
-    // A model that takes 20-80 ms keeps many requests in flight when the kill lands.
-    stack.ollama.use(
-      http.post('*/api/chat', async ({ request }) => {
-        await delay(20 + f.int(0, 60));
-        return normalAnswer('chat', request);
-      }),
-    );
-    const killer = waitFor(() => acknowledged.size >= 8, { timeoutMs: 30_000, intervalMs: 2, what: '8 acknowledged writes' }).then(() =>
-      stack.backend.kill(),
-    );
-    await Promise.all(
-      requests.map(async (r) => {
-        const out = await stack.api.call('chatMessage', { body: r.body, headers: { 'Idempotency-Key': r.key } }).catch(() => null);
-        if (out?.ok) acknowledged.set(r.key, { session_id: out.body.session_id, message_id: out.body.message_id });
-      }),
-    );
-    await killer;
-    stack.ollama.resetHandlers();
-    await stack.restart('graceful');
-    expect(acknowledged.size).toBeGreaterThan(0);
-    for (const [, ack] of acknowledged) {
-      const h = await stack.api.ok('history', { params: { session_id: ack.session_id }, query: { user_id: u.id } });
-      expect(h.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
-      expect(h.messages[1]!.id).toBe(ack.message_id);
-    }
-    // No chat session exists without both of its messages.
-    const orphans = await sql<{ n: number }>`
+  it(
+    'a burst of concurrent chat writes with a SIGKILL in the middle loses nothing acknowledged; retries create no duplicates',
+    { meta: { classes: [9, 13], needs: ['process', 'model-stub'] } },
+    async (ctx) => {
+      stack.require(ctx, 'restart', 'database');
+      const u = await createUser(stack.api);
+      const f = fixtures();
+      const requests = Array.from({ length: 40 }, (_, i) => ({
+        key: randomUUID(),
+        body: { user_id: u.id, message: `burst ${i}: ${f.entryText('en', 1)}` },
+      }));
+      const acknowledged = new Map<string, { session_id: string; message_id: string }>();
+      // A model that takes 20-80 ms keeps many requests in flight when the kill lands.
+      stack.ollama.use(
+        http.post('*/api/chat', async ({ request }) => {
+          await delay(20 + f.int(0, 60));
+          return normalAnswer('chat', request);
+        }),
+      );
+      const killer = waitFor(() => acknowledged.size >= 8, { timeoutMs: 30_000, intervalMs: 2, what: '8 acknowledged writes' }).then(() =>
+        stack.backend.kill(),
+      );
+      await Promise.all(
+        requests.map(async (r) => {
+          const out = await stack.api.call('chatMessage', { body: r.body, headers: { 'Idempotency-Key': r.key } }).catch(() => null);
+          if (out?.ok) acknowledged.set(r.key, { session_id: out.body.session_id, message_id: out.body.message_id });
+        }),
+      );
+      await killer;
+      stack.ollama.resetHandlers();
+      await stack.restart('graceful');
+      expect(acknowledged.size).toBeGreaterThan(0);
+      for (const [, ack] of acknowledged) {
+        const h = await stack.api.ok('history', { params: { session_id: ack.session_id }, query: { user_id: u.id } });
+        expect(h.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+        expect(h.messages[1]!.id).toBe(ack.message_id);
+      }
+      // No chat session exists without both of its messages.
+      const orphans = await sql<{ n: number }>`
       SELECT count(*)::int AS n FROM chat_sessions s WHERE s.user_id = ${u.id}
         AND (SELECT count(*) FROM chat_messages m WHERE m.session_id = s.id) <> 2`.execute(stack.db);
-    expect(orphans.rows[0]!.n).toBe(0);
-    // Every request retried with its key: acknowledged ones replay, the others are written once.
-    for (const r of requests) {
-      const again = await stack.api.ok('chatMessage', { body: r.body, headers: { 'Idempotency-Key': r.key } });
-      const ack = acknowledged.get(r.key);
-      if (ack) expect(again).toMatchObject(ack);
-      const third = await stack.api.ok('chatMessage', { body: r.body, headers: { 'Idempotency-Key': r.key } });
-      expect(third).toEqual(again);
-    }
-    const counts = await sql<{ sessions: number; messages: number }>`
+      expect(orphans.rows[0]!.n).toBe(0);
+      // Every request retried with its key: acknowledged ones replay, the others are written once.
+      for (const r of requests) {
+        const again = await stack.api.ok('chatMessage', { body: r.body, headers: { 'Idempotency-Key': r.key } });
+        const ack = acknowledged.get(r.key);
+        if (ack) expect(again).toMatchObject(ack);
+        const third = await stack.api.ok('chatMessage', { body: r.body, headers: { 'Idempotency-Key': r.key } });
+        expect(third).toEqual(again);
+      }
+      const counts = await sql<{ sessions: number; messages: number }>`
       SELECT (SELECT count(*)::int FROM chat_sessions WHERE user_id = ${u.id}) AS sessions,
              (SELECT count(*)::int FROM chat_messages WHERE user_id = ${u.id}) AS messages`.execute(stack.db);
-    expect(counts.rows[0]).toEqual({ sessions: requests.length, messages: requests.length * 2 });
-  });
+      expect(counts.rows[0]).toEqual({ sessions: requests.length, messages: requests.length * 2 });
+    },
+  );
 });

@@ -34,7 +34,7 @@ async function forwardWith(request: Request, change: (body: Record<string, unkno
   return fetch(bypass(new Request(request.url, { method: request.method, headers: request.headers, body: JSON.stringify(body) })));
 }
 
-describe('the original failures, each as a test', () => {
+describe('the original failures, each as a test', { meta: { level: 'self', classes: [2, 10, 14, 26] } }, () => {
   it('missing --test-user: exit 2 and nothing is written', async () => {
     const before = await everyone();
     const { exitCode, err } = await populate(stack, { journalEntries: 1, chatSessions: 1 });

@@ -50,7 +50,7 @@ async function contentHash(userId: string): Promise<string> {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-describe('ranges', () => {
+describe('ranges', { meta: { level: 'self', classes: [2, 10] } }, () => {
   it('--day writes on the user’s local today only, never in the future', async () => {
     const tz = 'America/Los_Angeles';
     const user = await createUser(stack.api, { timezone: tz });
@@ -99,7 +99,7 @@ describe('ranges', () => {
   });
 });
 
-describe('the CLI as a subprocess', () => {
+describe('the CLI as a subprocess', { meta: { level: 'self', classes: [2, 10] } }, () => {
   const cli = (args: string[]) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       execFile(process.execPath, ['--import', 'tsx', 'src/populate/cli.ts', ...args], { timeout: 60_000 }, (error, stdout, stderr) => {

@@ -52,7 +52,7 @@ async function npmStart(dataDir: string) {
   };
 }
 
-describe('npm start', () => {
+describe('npm start', { meta: { level: 'self' } }, () => {
   it('boots PostgreSQL and the API, seeds the development user once, stops cleanly, and finds its data again', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'journal-npm-start-'));
     dirs.push(dataDir);
