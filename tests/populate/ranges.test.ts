@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { localDate } from '../../src/domain/calendar.js';
 import { useStack } from '../../helpers/stack.js';
 import { createUser } from '../../helpers/users.js';
-import { apiBase, populate, useOllamaMsw } from './support.js';
+import { apiBase, populate, rowCounts, useOllamaMsw } from './support.js';
 
 // Taken before msw patches fetch: the offline year run has no model calls to intercept.
 const unpatchedFetch = globalThis.fetch;
@@ -86,6 +86,14 @@ describe('ranges', { meta: { level: 'self', classes: [2, 10] } }, () => {
     // About 88% of days have items and 70% of items are entries, so entries land on well under all days.
     expect(mood.statistics.active_days).toBeGreaterThan(200);
     expect(mood.statistics.active_days).toBeLessThan(330);
+    // Every planned item written and counted once (a year plan repeats offline content: issue 11 #7).
+    expect(await rowCounts(stack, user.id)).toEqual({
+      topics: report.topics.created,
+      entries: report.entries.created,
+      sessions: report.sessions.created,
+      messages: report.messages.ok,
+    });
+    expect([report.entries.existing, report.sessions.existing]).toEqual([0, 0]);
   }, 180_000);
 
   it('the same seed twice gives the same persisted content; another seed does not', async () => {
