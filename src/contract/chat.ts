@@ -1,25 +1,25 @@
 import { z } from 'zod';
 import { ConversationMode, ConversationStage, Language, MessageRole, ResponseStyle, SessionStatus, SessionType } from './enums.js';
-import { Metadata, Timestamp, TimestampInput, Uuid, intQuery } from './common.js';
+import { Metadata, Timestamp, TimestampInput, Uuid, intQuery, optional, withDefault } from './common.js';
 
 export const ContextMetadata = z.looseObject({
-  theme: z.string().max(200).optional(),
-  language: Language.optional(),
-  timestamp: TimestampInput.optional(),
+  theme: optional(z.string().max(200)),
+  language: optional(Language),
+  timestamp: optional(TimestampInput),
 });
 
 export const ChatMessageBody = z.object({
   user_id: Uuid,
-  session_id: Uuid.optional(),
+  session_id: optional(Uuid),
   message: z
     .string()
     .min(1)
     .max(2000)
     .refine((s) => s.trim().length > 0, { message: 'must not be blank' }),
-  conversation_mode: ConversationMode.default('supportive_listening'),
-  preferred_style: ResponseStyle.default('empathetic'),
-  session_type: SessionType.optional(),
-  context_metadata: ContextMetadata.optional(),
+  conversation_mode: withDefault(ConversationMode, 'supportive_listening'),
+  preferred_style: withDefault(ResponseStyle, 'empathetic'),
+  session_type: optional(SessionType),
+  context_metadata: optional(ContextMetadata),
 });
 
 export const IdempotencyHeaders = z.looseObject({
@@ -87,9 +87,9 @@ export const HistoryResponse = z.object({
 
 export const StartConversationBody = z.object({
   user_id: Uuid,
-  conversation_mode: ConversationMode.default('supportive_listening'),
-  session_type: SessionType.optional(),
-  initial_context: Metadata.optional(),
+  conversation_mode: withDefault(ConversationMode, 'supportive_listening'),
+  session_type: optional(SessionType),
+  initial_context: optional(Metadata),
 });
 export const StartConversationResponse = z.object({
   session_id: Uuid,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isValidTimeZone } from '../domain/calendar.js';
+import { canonicalTimeZone, isValidTimeZone } from '../domain/calendar.js';
 
 /**
  * Ids are checked for the 8-4-4-4-12 hex shape only: the well-known development user
@@ -10,7 +10,29 @@ export const Uuid = z.guid({ message: 'must be a UUID' });
 /** Outgoing timestamps are always UTC with a Z. */
 export const Timestamp = z.iso.datetime({ message: 'must be an ISO 8601 UTC timestamp' });
 
-const ISO_INPUT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/;
+const ISO_INPUT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2}))?$/;
+const DATE_INPUT = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Whether year-month-day names a day of the proleptic Gregorian calendar (2025-02-29 does not). */
+function isCalendarDate(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
+  return day <= days;
+}
+
+/**
+ * Whether every field of an ISO timestamp or date is in range. Date parsing would instead move
+ * 2026-02-30 to March 2 and T24:00 to the next day: a value the client did not send, stored silently.
+ */
+function isRealInstant(s: string): boolean {
+  const m = ISO_INPUT.exec(s) ?? DATE_INPUT.exec(s);
+  if (!m) return false;
+  const [year, month, day, hour = 0, minute = 0, second = 0, , offH = 0, offM = 0] = m
+    .slice(1)
+    .map((x) => (x === undefined || x.startsWith('.') ? undefined : Number(x)));
+  return isCalendarDate(year!, month!, day!) && hour <= 23 && minute <= 59 && second <= 59 && offH <= 23 && offM <= 59;
+}
 
 /**
  * Incoming timestamps may be naive (Python's isoformat() as the original population script sent them);
@@ -19,7 +41,7 @@ const ISO_INPUT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{
 export const TimestampInput = z
   .string()
   .regex(ISO_INPUT, { message: 'must be an ISO 8601 timestamp' })
-  .refine((s) => !Number.isNaN(parseWireTimestamp(s).getTime()), { message: 'must be a valid date and time' });
+  .refine(isRealInstant, { message: 'must be a real date and time (no 2026-02-30, no 24:00)' });
 
 export function parseWireTimestamp(s: string): Date {
   const hasOffset = /(Z|[+-]\d{2}:?\d{2})$/.test(s);
@@ -29,12 +51,30 @@ export function parseWireTimestamp(s: string): Date {
 /** A date filter accepts a calendar date or a timestamp. */
 export const DateOrTimestampInput = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}(T.*)?$/, { message: 'must be a date (YYYY-MM-DD) or ISO 8601 timestamp' })
-  .refine((s) => !Number.isNaN(parseWireTimestamp(s.length === 10 ? `${s}T00:00:00` : s).getTime()), {
-    message: 'must be a valid date',
-  });
+  .refine((s) => DATE_INPUT.test(s) || ISO_INPUT.test(s), { message: 'must be a date (YYYY-MM-DD) or ISO 8601 timestamp' })
+  .refine(isRealInstant, { message: 'must be a real date (no 2026-02-30, no 24:00)' });
 
-export const TimeZone = z.string().min(1).max(64).refine(isValidTimeZone, { message: 'must be an IANA time zone' });
+/** An IANA zone in any letter case, carried on in its canonical spelling (what is stored and answered). */
+export const TimeZone = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine(isValidTimeZone, { message: 'must be an IANA time zone' })
+  .transform((tz) => canonicalTimeZone(tz) as string);
+
+/**
+ * An optional field. CONTRACT: "A field marked optional may also be sent as null, which means absent":
+ * clients written for the original (Pydantic `Optional[...] = None`) send exactly that. Every optional
+ * request field is declared through this or `withDefault`, so null and absence cannot diverge.
+ */
+export function optional<T extends z.ZodType>(schema: T) {
+  return schema.nullish().transform((v): z.output<T> | undefined => v ?? undefined);
+}
+
+/** An optional field with a default: absent and null both mean the default. */
+export function withDefault<T extends z.ZodType>(schema: T, fallback: z.output<T>) {
+  return schema.nullish().transform((v): z.output<T> => v ?? fallback);
+}
 
 export const UserIdQuery = z.object({ user_id: Uuid });
 export const IdParams = z.object({ id: Uuid });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EntryType, Language, MoodType } from './enums.js';
-import { DateOrTimestampInput, Tags, Timestamp, TimestampInput, Uuid, intQuery } from './common.js';
+import { DateOrTimestampInput, Tags, Timestamp, TimestampInput, Uuid, intQuery, optional, withDefault } from './common.js';
 
 const Content = z
   .string()
@@ -11,20 +11,21 @@ export const CreateEntryBody = z.object({
   user_id: Uuid,
   title: z.string().max(200),
   content: Content,
-  entry_type: EntryType.default('journal'),
-  topic_id: Uuid.nullish(),
-  tags: Tags.default([]),
-  template_id: Uuid.nullish(),
-  created_at: TimestampInput.optional(),
+  entry_type: withDefault(EntryType, 'journal'),
+  topic_id: optional(Uuid),
+  tags: withDefault(Tags, []),
+  template_id: optional(Uuid),
+  created_at: optional(TimestampInput),
 });
 export const UpdateEntryBody = z
   .object({
-    title: z.string().max(200).optional(),
-    content: Content.optional(),
-    entry_type: EntryType.optional(),
+    title: optional(z.string().max(200)),
+    content: optional(Content),
+    entry_type: optional(EntryType),
+    // Not `optional`: on an update, null is a value (the entry leaves its topic), absence changes nothing.
     topic_id: Uuid.nullish(),
-    tags: Tags.optional(),
-    is_favorite: z.boolean().optional(),
+    tags: optional(Tags),
+    is_favorite: optional(z.boolean()),
   })
   .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'must change at least one field' });
 

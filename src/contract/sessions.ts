@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { MessageRole, SessionStatus, SessionType } from './enums.js';
-import { DateOrTimestampInput, Metadata, Tags, Timestamp, Uuid, intQuery } from './common.js';
+import { ConversationMode, MessageRole, SessionStatus, SessionType } from './enums.js';
+import { DateOrTimestampInput, Metadata, Tags, Timestamp, Uuid, intQuery, optional, withDefault } from './common.js';
 
 export const SessionMessage = z.object({
   id: Uuid,
@@ -16,10 +16,11 @@ export const SessionMessage = z.object({
 export const CreateSessionBody = z.object({
   user_id: Uuid,
   session_type: SessionType,
-  title: z.string().max(200).nullish(),
-  description: z.string().max(2000).nullish(),
-  tags: Tags.default([]),
-  metadata: Metadata.default({}),
+  title: optional(z.string().max(200)),
+  description: optional(z.string().max(2000)),
+  tags: withDefault(Tags, []),
+  // Free-form, except the one key later turns read as the session's mode.
+  metadata: withDefault(z.looseObject({ conversation_mode: optional(ConversationMode) }), { conversation_mode: undefined }),
 });
 export const Session = z.object({
   id: Uuid,
@@ -55,7 +56,7 @@ export const PostSessionMessageBody = z.object({
     .min(1)
     .max(2000)
     .refine((s) => s.trim().length > 0, { message: 'must not be blank' }),
-  role: MessageRole.default('user'),
+  role: withDefault(MessageRole, 'user'),
 });
 export const PostSessionMessageResponse = z.object({
   user_message: SessionMessage,

@@ -1,15 +1,12 @@
 import { z } from 'zod';
-import { Tags, Timestamp, Uuid } from './common.js';
+import { Tags, Timestamp, Uuid, optional, withDefault } from './common.js';
 
 export const CreateTopicBody = z.object({
   user_id: Uuid,
   name: z.string().trim().min(1).max(100),
-  description: z.string().max(1000).nullish(),
-  color: z
-    .string()
-    .regex(/^#[0-9A-Fa-f]{6}$/, { message: 'must be a colour like #3B82F6' })
-    .default('#3B82F6'),
-  tags: Tags.default([]),
+  description: optional(z.string().max(1000)),
+  color: withDefault(z.string().regex(/^#[0-9A-Fa-f]{6}$/, { message: 'must be a colour like #3B82F6' }), '#3B82F6'),
+  tags: withDefault(Tags, []),
 });
 export const Topic = z.object({
   id: Uuid,

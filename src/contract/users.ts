@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { Language } from './enums.js';
-import { TimeZone, Timestamp, Uuid } from './common.js';
+import { TimeZone, Timestamp, Uuid, optional, withDefault } from './common.js';
 
 export const CreateUserBody = z.object({
-  id: Uuid.optional(),
+  id: optional(Uuid),
   username: z.string().trim().min(1).max(100),
-  display_name: z.string().max(200).nullish(),
-  timezone: TimeZone.default('UTC'),
-  language: Language.default('en'),
+  display_name: optional(z.string().max(200)),
+  timezone: withDefault(TimeZone, 'UTC'),
+  language: withDefault(Language, 'en'),
 });
 export const User = z.object({
   id: Uuid,

@@ -3,31 +3,64 @@
  * they compare and sort correctly as strings and carry no accidental time or offset.
  */
 
-const DATE_FORMATTERS = new Map<string, Intl.DateTimeFormat>();
+import { BoundedMap } from './bounded-map.js';
+
+// Every spelling a client sends is looked up once. The limit is far above the ~600 zone names and their
+// aliases, so real traffic never evicts, while 20,000 case variants cost at most 2,048 short strings
+// instead of a formatter each.
+const CANONICAL = new BoundedMap<string, string | null>(2048);
+// Keyed by canonical name only, so their number is bounded by the zones that exist (and the limit by itself).
+const DATE_FORMATTERS = new BoundedMap<string, Intl.DateTimeFormat>(1024);
+
+/**
+ * The canonical spelling of a time zone, or undefined when it is none. Zone names are case-insensitive
+ * (`AmeRICa/argenTIna/comodrivadavia` is valid); storing and answering the spelling the client sent would
+ * make each variant a new cache key and a new value. Intl's resolved name is the canonical one: the
+ * input in IANA case, or for an alias the name ICU files it under (Node 20: `US/Pacific` →
+ * `America/Los_Angeles`).
+ */
+export function canonicalTimeZone(tz: string): string | undefined {
+  if (typeof tz !== 'string' || tz.trim() === '') return undefined;
+  const known = CANONICAL.get(tz);
+  if (known !== undefined) return known ?? undefined;
+  let canonical: string | null;
+  try {
+    canonical = new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
+  } catch {
+    canonical = null;
+  }
+  CANONICAL.set(tz, canonical);
+  return canonical ?? undefined;
+}
+
+/** How many zone spellings and formatters the caches hold (they are bounded; tests check it). */
+export function calendarCacheSizes(): { spellings: number; formatters: number; limit: { spellings: number; formatters: number } } {
+  return {
+    spellings: CANONICAL.size,
+    formatters: DATE_FORMATTERS.size,
+    limit: { spellings: CANONICAL.limit, formatters: DATE_FORMATTERS.limit },
+  };
+}
 
 // Formatter construction is the expensive part, and startOfLocalDay calls localDate ~100 times.
 function dateFormatter(tz: string): Intl.DateTimeFormat {
-  let formatter = DATE_FORMATTERS.get(tz);
+  const zone = canonicalTimeZone(tz);
+  if (zone === undefined) throw new RangeError(`Invalid time zone specified: ${tz}`);
+  let formatter = DATE_FORMATTERS.get(zone);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat('en-US-u-ca-gregory-nu-latn', {
-      timeZone: tz,
+      timeZone: zone,
       year: 'numeric',
       month: '2-digit',
       day: '2-digit',
     });
-    DATE_FORMATTERS.set(tz, formatter);
+    DATE_FORMATTERS.set(zone, formatter);
   }
   return formatter;
 }
 
 export function isValidTimeZone(tz: string): boolean {
-  if (typeof tz !== 'string' || tz.trim() === '') return false;
-  try {
-    dateFormatter(tz);
-    return true;
-  } catch {
-    return false;
-  }
+  return canonicalTimeZone(tz) !== undefined;
 }
 
 /** The calendar date that a wall clock in `tz` shows at `instant`. */

@@ -7,7 +7,8 @@
  * exact where calendar days are irregular (DST changes at midnight, backward jumps that show a date
  * twice, skipped days), because it never assumes where a day begins: it only reads the offset.
  */
-import { epochDay, type CalendarWindow } from './calendar.js';
+import { BoundedMap } from './bounded-map.js';
+import { canonicalTimeZone, epochDay, type CalendarWindow } from './calendar.js';
 
 const DAY = 86_400_000;
 
@@ -21,13 +22,19 @@ export type DayIndexer = (ms: number) => number;
 // sampling every day leaves a margin of four.
 const SAMPLE_STEP = DAY;
 
-const WALL_FORMATTERS = new Map<string, Intl.DateTimeFormat>();
+// Keyed by canonical zone name, so case variants of one zone share a formatter (see canonicalTimeZone).
+const WALL_FORMATTERS = new BoundedMap<string, Intl.DateTimeFormat>(1024);
+
+/** How many wall-clock formatters are cached (bounded; tests check it). */
+export const wallFormatterCount = (): number => WALL_FORMATTERS.size;
 
 function wallFormatter(tz: string): Intl.DateTimeFormat {
-  let formatter = WALL_FORMATTERS.get(tz);
+  const zone = canonicalTimeZone(tz);
+  if (zone === undefined) throw new RangeError(`Invalid time zone specified: ${tz}`);
+  let formatter = WALL_FORMATTERS.get(zone);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat('en-US-u-ca-gregory-nu-latn', {
-      timeZone: tz,
+      timeZone: zone,
       hourCycle: 'h23',
       year: 'numeric',
       month: 'numeric',
@@ -36,7 +43,7 @@ function wallFormatter(tz: string): Intl.DateTimeFormat {
       minute: 'numeric',
       second: 'numeric',
     });
-    WALL_FORMATTERS.set(tz, formatter);
+    WALL_FORMATTERS.set(zone, formatter);
   }
   return formatter;
 }

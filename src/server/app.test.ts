@@ -405,13 +405,14 @@ describe('errors come in the one envelope', () => {
     expect((await unknown('PATCH', '/health')).message).toBe('No route PATCH /health');
   });
 
-  it('malformed or empty JSON → 400 invalid_json', async () => {
+  it('malformed JSON → 400 invalid_json; an empty JSON body is no body', async () => {
     expect(await fail(app, 'createEntry', { rawBody: '{"user_id": ' }, 400)).toEqual({
       error: 'invalid_json',
       message: 'The request body is not valid JSON',
       details: [{ path: 'body', message: expect.stringContaining('not valid JSON') }],
     });
-    expect(await fail(app, 'createUser', { rawBody: '' }, 400)).toMatchObject({ error: 'invalid_json', details: [{ path: 'body' }] });
+    // An empty body with a JSON type is no body: the route's schema names the missing body.
+    expect(await fail(app, 'createUser', { rawBody: '' }, 422)).toMatchObject({ error: 'validation_error', details: [{ path: 'body' }] });
   });
 
   it(`a body above ${BODY_LIMIT_BYTES} bytes → 413; one of exactly that size is read (and validated)`, async () => {

@@ -25,7 +25,9 @@ export function fieldsOf(schema: z.ZodType): Record<string, JsonSchema> {
 }
 
 function unwrap(s: JsonSchema): JsonSchema {
-  // Nullable/optional fields become anyOf [T, null]; the invalid values are generated from T.
+  // Nullable/optional fields become anyOf [T, null], or type [T, "null"] for a bare primitive; the invalid
+  // values are generated from T.
+  if (Array.isArray(s.type)) return { ...s, type: s.type.find((t) => t !== 'null') };
   return s.anyOf?.find((x) => x.type !== 'null') ?? s;
 }
 

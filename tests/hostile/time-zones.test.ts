@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { useStack } from '../../helpers/stack.js';
+import { fixtures } from '../../helpers/users.js';
+
+// Issue 11 finding 3: case variants of one zone were stored and answered as sent, each a new formatter in
+// an unbounded cache. Now every spelling is stored and answered in its canonical form (the cache bound
+// itself is a unit test: src/domain/calendar.zone-cache.test.ts).
+const stack = useStack();
+
+const VARIANTS = ['AmeRICa/argenTIna/comodrivadavia', 'america/argentina/comodrivadavia', 'AMERICA/ARGENTINA/COMODRIVADAVIA'];
+
+describe('#3 time zone case variants', () => {
+  it("a user's timezone is stored and answered in one canonical spelling, whatever case it was sent in", async () => {
+    const zones = new Set<string>();
+    for (const timezone of [...VARIANTS, 'America/Argentina/ComodRivadavia']) {
+      const u = await stack.api.ok('createUser', { body: { ...fixtures().user(), timezone } }, 201);
+      zones.add(u.timezone);
+      expect((await stack.api.ok('getUser', { params: { id: u.id } })).timezone).toBe(u.timezone);
+    }
+    expect(zones.size).toBe(1);
+    const [zone] = zones;
+    // The canonical spelling is a proper name: not one of the odd-case variants sent.
+    expect(VARIANTS).not.toContain(zone);
+    expect(zone).toMatch(/^America\/[A-Z][a-z]+(\/[A-Z][A-Za-z]+)?$/);
+    const plain = await stack.api.ok('createUser', { body: { ...fixtures().user(), timezone: 'europe/BERLIN' } }, 201);
+    expect(plain.timezone).toBe('Europe/Berlin');
+  });
+
+  it('analytics with a tz variant answer the canonical zone and the same figures', async () => {
+    const u = await stack.api.ok('createUser', { body: { ...fixtures().user(), timezone: 'UTC' } }, 201);
+    await stack.api.ok('createEntry', { body: { user_id: u.id, title: 't', content: fixtures().entryText() } }, 201);
+    const reference = await stack.api.ok('writingAnalytics', { query: { user_id: u.id, days: 7, tz: 'America/New_York' } });
+    for (const tz of ['america/new_york', 'AMERICA/NEW_YORK', 'aMeRiCa/NeW_yOrK']) {
+      const w = await stack.api.ok('writingAnalytics', { query: { user_id: u.id, days: 7, tz } });
+      expect(w.timezone, tz).toBe('America/New_York');
+      expect({ ...w, generated_at: '' }).toEqual({ ...reference, generated_at: '' });
+      const m = await stack.api.ok('moodAnalytics', { query: { user_id: u.id, days: 7, tz } });
+      expect(m.timezone, tz).toBe('America/New_York');
+    }
+  });
+});
