@@ -73,7 +73,11 @@ export function optional<T extends z.ZodType>(schema: T) {
 
 /** An optional field with a default: absent and null both mean the default. */
 export function withDefault<T extends z.ZodType>(schema: T, fallback: z.output<T>) {
-  return schema.nullish().transform((v): z.output<T> => v ?? fallback);
+  // The inner default is for the OpenAPI document (it shows `default`); null reaches the transform.
+  return schema
+    .nullish()
+    .default(fallback as never)
+    .transform((v): z.output<T> => v ?? fallback);
 }
 
 export const UserIdQuery = z.object({ user_id: Uuid });
