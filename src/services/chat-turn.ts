@@ -4,11 +4,9 @@ import { appendTurn, type NewMessage, type TurnTarget } from '../db/queries/chat
 import type { MessageRow, SessionRow } from '../db/schema.js';
 import { analyzeWithLexicon } from '../domain/lexicon.js';
 import type { ServiceDeps } from './deps.js';
-import { invalidField } from './errors.js';
 import type { Write } from './idempotency.js';
 import { owned, type OwnSession } from './ownership.js';
 
-const CLOCK_SKEW_MS = 60_000;
 const HISTORY_FOR_MODEL = 20;
 
 /** How many earlier messages the model sees: only a user turn is answered. */
@@ -30,7 +28,7 @@ export interface TurnInput {
   mode: ConversationMode;
   style: ResponseStyle;
   language: Language;
-  /** Historical time of the turn (context_metadata.timestamp); defaults to now. */
+  /** Historical time of the turn (context_metadata.timestamp, checked by clientInstant); defaults to now. */
   at?: Date;
   userMetadata: Record<string, unknown>;
 }
@@ -53,9 +51,7 @@ export async function prepareTurn(deps: ServiceDeps, input: TurnInput): Promise<
   const { target } = input;
   const existing = 'session' in target ? target : undefined;
   const opened = 'newSession' in target ? target.newSession : undefined;
-  const now = deps.now();
-  const at = input.at ?? now;
-  if (at.getTime() > now.getTime() + CLOCK_SKEW_MS) throw invalidField('context_metadata.timestamp', 'must not lie in the future');
+  const at = input.at ?? deps.now();
 
   const started = Date.now();
   let reply: AiReply | null = null;
@@ -69,8 +65,9 @@ export async function prepareTurn(deps: ServiceDeps, input: TurnInput): Promise<
       mode: input.mode,
     });
   }
-  // Strictly after the user turn even when both fall in one millisecond or the turn is historical.
-  const replyAt = new Date(Math.max(at.getTime() + 1, input.at ? 0 : deps.now().getTime()));
+  // Strictly after the user turn: a historical reply 1 ms after it (also before 1970, where an epoch of 0
+  // is no lower bound), a live one at the time it came back, even when both fall in one millisecond.
+  const replyAt = new Date(input.at ? at.getTime() + 1 : Math.max(at.getTime() + 1, deps.now().getTime()));
   const processingMs = Date.now() - started;
 
   const sentiment = input.role === 'user' ? analyzeWithLexicon(input.message, input.language).polarity : null;

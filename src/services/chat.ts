@@ -10,12 +10,12 @@ import type {
   StartConversationResponse,
   StylesResponse,
 } from '../contract/chat.js';
-import { parseWireTimestamp } from '../contract/common.js';
 import { CONVERSATION_MODES, RESPONSE_STYLES, type ConversationStage as Stage, type Language } from '../contract/enums.js';
 import { allMessages, countSessions, insertSession, listSessions, recentMessages, setSessionStatus } from '../db/queries/chat.js';
 import { conversationStage, sessionTypeForMode } from '../domain/conversation.js';
 import { detectLanguage } from '../domain/text.js';
 import { historyLimit, prepareTurn, type TurnResult } from './chat-turn.js';
+import { clientInstant } from './client-time.js';
 import type { ServiceDeps } from './deps.js';
 import { writeOnce } from './idempotency.js';
 import { iso } from './mappers.js';
@@ -39,7 +39,7 @@ export async function chatMessage(deps: ServiceDeps, body: ChatMessageBody, idem
       mode: body.conversation_mode,
       style: body.preferred_style,
       language,
-      at: ctx?.timestamp ? parseWireTimestamp(ctx.timestamp) : undefined,
+      at: ctx?.timestamp ? clientInstant('context_metadata.timestamp', ctx.timestamp, deps.now()) : undefined,
       userMetadata: {
         context_metadata: ctx ?? {},
         conversation_mode: body.conversation_mode,

@@ -1,17 +1,15 @@
 import type { CreateEntryBody, Entry, ListEntriesQuery, UpdateEntryBody } from '../contract/entries.js';
-import { dateFilterBound, parseWireTimestamp } from '../contract/common.js';
+import { dateFilterBound } from '../contract/common.js';
 import { insertEntry, listEntries as listEntryRows, softDeleteEntry, updateEntry as updateEntryRow } from '../db/queries/entries.js';
 import { findTopic } from '../db/queries/topics.js';
 import { moodFromPolarity } from '../domain/mood.js';
 import { readingTimeMinutes, wordCount } from '../domain/text.js';
+import { clientInstant } from './client-time.js';
 import type { ServiceDeps } from './deps.js';
 import { invalidField } from './errors.js';
 import { writeOnce } from './idempotency.js';
 import { toEntry } from './mappers.js';
 import { owned, ownEntry, requireUser } from './ownership.js';
-
-/** A client clock a little ahead of ours is not "the future". */
-const CLOCK_SKEW_MS = 60_000;
 
 /** A topic named in an entry's body is part of the request, so another user's topic is bad input (422), not a 404. */
 async function requireTopicRef(deps: ServiceDeps, userId: string, topicId: string | null | undefined): Promise<void> {
@@ -39,12 +37,7 @@ export async function createEntry(deps: ServiceDeps, body: CreateEntryBody, idem
   return writeOnce(deps, idem, async () => {
     await requireUser(deps, body.user_id);
     await requireTopicRef(deps, body.user_id, body.topic_id);
-    const now = deps.now();
-    let createdAt = now;
-    if (body.created_at !== undefined) {
-      createdAt = parseWireTimestamp(body.created_at);
-      if (createdAt.getTime() > now.getTime() + CLOCK_SKEW_MS) throw invalidField('created_at', 'must not lie in the future');
-    }
+    const createdAt = clientInstant('created_at', body.created_at ?? undefined, deps.now());
     const analysis = await analyzed(deps, body.content);
     return async (db) =>
       toEntry(
