@@ -11,6 +11,8 @@ export interface AfterBootContext {
 }
 
 export async function afterBoot(ctx: AfterBootContext): Promise<void> {
+  // JOURNAL_SEED=0: an empty development user (tests of npm start that do not need the scenario).
+  if (process.env.JOURNAL_SEED === '0') return;
   const { exitCode } = await runSeedScenario(ctx);
   if (exitCode !== 0) console.error(`Seed scenario finished with exit code ${exitCode}; see the report above.`);
 }

@@ -6,7 +6,7 @@ import { createUser, fixtures } from '../../helpers/users.js';
 
 // Short server-side timeouts so a blocked write is cancelled by PostgreSQL in 0.3 s; the lock is
 // held far longer (1.5 s), so an answer that came only after the lock went away cannot pass for a timeout.
-const stack = useStack({ env: { DB_LOCK_TIMEOUT_MS: '300', DB_STATEMENT_TIMEOUT_MS: '1000' } });
+const stack = useStack({ needs: ['database'], env: { DB_LOCK_TIMEOUT_MS: '300', DB_STATEMENT_TIMEOUT_MS: '1000' } });
 const HOLD_MS = 1_500;
 
 async function whileLocked<T>(table: 'chat_sessions' | 'users', id: string, during: () => Promise<T>): Promise<{ result: T; ms: number }> {
@@ -24,10 +24,7 @@ async function whileLocked<T>(table: 'chat_sessions' | 'users', id: string, duri
 
 describe.concurrent('a write blocked on a row lock', { meta: { classes: [9], needs: ['bundled'] } }, () => {
   it('a chat turn to a locked session: 503 "nothing was written" is true after the lock is gone; the retry writes it once', async (ctx) => {
-    if (!stack.has('database')) {
-      console.warn(`skipped: ${stack.missing('database')}`);
-      ctx.skip();
-    }
+    stack.require(ctx, 'database');
     const u = await createUser(stack.api);
     const first = await stack.api.ok('chatMessage', { body: { user_id: u.id, message: 'before the lock' } });
     const key = `lock-${stack.info.seed}-${u.id}`;
@@ -52,10 +49,7 @@ describe.concurrent('a write blocked on a row lock', { meta: { classes: [9], nee
   });
 
   it('an entry whose user row is locked: 503 and no entry afterwards', async (ctx) => {
-    if (!stack.has('database')) {
-      console.warn(`skipped: ${stack.missing('database')}`);
-      ctx.skip();
-    }
+    stack.require(ctx, 'database');
     const u = await createUser(stack.api);
     const content = fixtures().entryText();
     const { result } = await whileLocked('users', u.id, () =>

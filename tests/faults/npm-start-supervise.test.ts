@@ -25,6 +25,7 @@ async function npmStart(env: Record<string, string>) {
       ...process.env,
       JOURNAL_DATA_DIR: dataDir,
       JOURNAL_PG_DURABLE: '0',
+      JOURNAL_SEED: '0',
       PORT: '0',
       OLLAMA_HOST: 'http://127.0.0.1:9',
       // The suite's bundle of the same server boots faster than tsx (embedded provider).
@@ -72,7 +73,7 @@ async function npmStart(env: Record<string, string>) {
   };
 }
 
-describe('npm start supervises the API', () => {
+describe('npm start supervises the API', { meta: { level: 'self' } }, () => {
   it('a SIGKILLed API is restarted on the same URL with PostgreSQL kept; a crash loop gives up with a clear message and stops PostgreSQL', async () => {
     const s = await npmStart({ JOURNAL_API_MAX_CRASHES: '1', JOURNAL_API_BACKOFF_MS: '50' });
     const user = await s.api.ok('createUser', { body: { username: 'supervised' } }, 201);

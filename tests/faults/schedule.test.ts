@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_FAULTS, type FaultRecord, injectFault, schedule, shortSchedule, unavailable } from '../../helpers/fault-schedule.js';
-import { stallPostgres, tagBackend } from '../../helpers/faults.js';
+import { BACKEND_APP, stallPostgres, tagBackend, terminateBackendConnections } from '../../helpers/faults.js';
 import { check, observe } from '../../helpers/history.js';
 import { Load } from '../../helpers/load.js';
 import { useStack } from '../../helpers/stack.js';
@@ -12,7 +12,7 @@ import { waitFor } from '../../helpers/wait.js';
 // TCP fault proxy. Short timeouts (configurable in production too) keep each fault to about a second.
 const net = useProxy(tagBackend);
 const stack = useStack({
-  privatePostgres: true,
+  needs: ['postgres-control', 'restart', 'database'],
   backendDatabaseUrl: net.wrap,
   env: { DB_ACQUIRE_TIMEOUT_MS: '1000', DB_STATEMENT_TIMEOUT_MS: '1000', DB_QUERY_TIMEOUT_MS: '1500' },
 });
@@ -24,27 +24,48 @@ const HOLD_MS = SOAK ? 800 : 250;
 /** A request during a stall must get its answer this fast (configured: 1 s acquire, 1.5 s read deadline). */
 const FAST_MS = 5_000;
 
-function needs(ctx: { skip(): void }) {
-  const why = !stack.has('postgres-control')
-    ? stack.missing('postgres-control')
-    : !stack.has('database')
-      ? stack.missing('database')
-      : undefined;
-  if (why) {
-    console.warn(`skipped: ${why}`);
-    ctx.skip();
-  }
-}
-
 async function timed<T>(f: () => Promise<T>): Promise<{ out: T; ms: number }> {
   const started = performance.now();
   const out = await f();
   return { out, ms: Math.round(performance.now() - started) };
 }
 
-describe('faults under concurrent writers', () => {
+describe('faults under concurrent writers', { meta: { classes: [9, 13], needs: ['process', 'private-postgres'] } }, () => {
+  it('PostgreSQL ends the backend connections under 10 concurrent writers, 4 times: 503s (never a crash or a 500), recovery by itself, nothing acknowledged lost', async (ctx) => {
+    stack.require(ctx, 'database', 'restart');
+    const seed = stack.info.seed;
+    const users = await Promise.all(Array.from({ length: 10 }, () => createUser(stack.api)));
+    const pid = stack.backend.pid;
+    const load = new Load(stack.api, users, { seed }).start();
+    let ended = 0;
+    for (let round = 1; round <= 4; round++) {
+      // Terminate only once writes are flowing, so connections are checked out mid-request.
+      const target = round * 10;
+      await waitFor(() => load.acknowledged() >= target || !stack.backend.isRunning(), {
+        timeoutMs: 20_000,
+        intervalMs: 5,
+        what: `${target} acknowledged writes`,
+      });
+      expect(stack.backend.isRunning(), `backend died (round ${round}):\n${stack.backend.output().slice(-15).join('\n')}`).toBe(true);
+      ended += await terminateBackendConnections(stack.db);
+    }
+    await waitFor(() => load.acknowledged() >= 50 || !stack.backend.isRunning(), {
+      timeoutMs: 20_000,
+      intervalMs: 5,
+      what: 'writes after the last fault',
+    });
+    await load.stop();
+    expect(stack.backend.isRunning(), `backend died:\n${stack.backend.output().slice(-15).join('\n')}`).toBe(true);
+    expect(stack.backend.pid).toBe(pid);
+    expect(ended, `no connection named ${BACKEND_APP} was found to terminate`).toBeGreaterThan(0);
+    await load.resolve();
+    console.log(`[faults] terminated ${ended} connections; ${load.history.summary()}`);
+    const observed = await Promise.all(load.users.map((u, i) => observe(stack.api, i, u)));
+    expect(check(load.history, observed), `seed ${seed}: ${load.history.summary()}`).toEqual([]);
+  });
+
   it('PostgreSQL stalled (SIGSTOP): health unhealthy and 503s within seconds, not 15-30 s; recovery by itself after SIGCONT', async (ctx) => {
-    needs(ctx);
+    stack.require(ctx, 'postgres-control', 'restart', 'database');
     const u = await createUser(stack.api);
     const load = new Load(stack.api, await Promise.all([1, 2, 3, 4].map(() => createUser(stack.api))), { seed: stack.info.seed }).start();
     await waitFor(() => load.acknowledged() >= 8, { timeoutMs: 20_000, intervalMs: 5, what: 'writes before the stall' });
@@ -80,7 +101,7 @@ describe('faults under concurrent writers', () => {
   });
 
   it(`a seeded fault schedule (${SOAK ? `${ROUNDS} rounds of every fault` : 'one fault of each class'}) under 6 writers: nothing acknowledged lost or duplicated, nothing denied written, order kept`, async (ctx) => {
-    needs(ctx);
+    stack.require(ctx, 'postgres-control', 'restart', 'database');
     const seed = stack.info.seed;
     const target = { api: stack.api, backend: stack.backend, postgres: stack.postgres, proxy: net.proxy, db: stack.db };
     const faults = ALL_FAULTS.filter((f) => !unavailable(f, target));
