@@ -7,14 +7,12 @@ import type {
   Session,
   SessionExport,
 } from '../contract/sessions.js';
-import { ConversationMode } from '../contract/enums.js';
 import { dateFilterBound } from '../contract/common.js';
 import { allMessages, insertSession, listSessions as listSessionRows, recentMessages, softDeleteSession } from '../db/queries/chat.js';
 import type { SessionRow } from '../db/schema.js';
 import { detectLanguage } from '../domain/text.js';
 import { historyLimit, prepareTurn } from './chat-turn.js';
 import type { ServiceDeps } from './deps.js';
-import { invalidField } from './errors.js';
 import { writeOnce } from './idempotency.js';
 import { iso, toMessage, toSession } from './mappers.js';
 import { owned, ownSession, requireUser } from './ownership.js';
@@ -27,16 +25,13 @@ export async function createSession(deps: ServiceDeps, body: z.infer<typeof Crea
   const idem = idempotencyKey ? { userId: body.user_id, scope: 'sessions.create', key: idempotencyKey, body } : undefined;
   return writeOnce(deps, idem, async () => {
     await requireUser(deps, body.user_id);
-    // Later turns of the session use this mode, so it is the enum or absent, never stored unchecked.
-    const given = body.metadata.conversation_mode;
-    const mode = ConversationMode.safeParse(given ?? 'supportive_listening');
-    if (!mode.success) throw invalidField('metadata.conversation_mode', `must be one of ${ConversationMode.options.join(', ')}`);
     return async (db) =>
       toSession(
         await insertSession(db, {
           user_id: body.user_id,
           session_type: body.session_type,
-          conversation_mode: mode.data,
+          // The contract checks it against the enum: later turns of the session use it.
+          conversation_mode: body.metadata.conversation_mode ?? 'supportive_listening',
           title: body.title ?? null,
           description: body.description ?? null,
           tags: body.tags,
