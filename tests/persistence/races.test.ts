@@ -47,6 +47,32 @@ describe('a request racing the delete of its object answers as if the two ran on
     expect(sessions.map((s) => status.get(s.id))).toEqual(ends.map((a) => (a === '200' ? 'completed' : 'active')));
   });
 
+  it('POST /sessions/{id}/messages racing DELETE /sessions/{id}: 201 or 404 session_not_found, and only answered turns are stored', async () => {
+    const u = await createUser(stack.api);
+    const sessions = await Promise.all(
+      Array.from({ length: PAIRS }, () => stack.api.ok('createSession', { body: { user_id: u.id, session_type: 'free_chat' } }, 201)),
+    );
+    const post = (id: string) =>
+      stack.api.call('postSessionMessage', { params: { id }, body: { user_id: u.id, content: 'Still here?', role: 'user' } });
+    const del = (id: string) => stack.api.call('deleteSession', { params: { id }, query: { user_id: u.id } });
+    // Odd pairs send the turn first, even ones the delete; each result array is [turn, delete].
+    const settled = await Promise.all(
+      sessions.map((s, i) => Promise.allSettled(i % 2 ? [post(s.id), del(s.id)] : [del(s.id), post(s.id)].reverse())),
+    );
+    const turns = settled.map(([t]) => seen(t!));
+    expect(turns.filter((a) => a !== '201' && a !== '404 session_not_found')).toEqual([]);
+    expect(settled.map(([, d]) => seen(d!)).filter((a) => a !== '204')).toEqual([]);
+    if (!stack.has('database')) return console.warn(`[races] row check skipped: ${stack.missing('database')}`);
+    const rows = await stack.db.selectFrom('chat_sessions').select(['id', 'message_count']).where('user_id', '=', u.id).execute();
+    const messages = await stack.db.selectFrom('chat_messages').select('session_id').where('user_id', '=', u.id).execute();
+    const count = new Map(rows.map((r) => [r.id, r.message_count]));
+    const stored = (id: string) => messages.filter((m) => m.session_id === id).length;
+    // A 201 stored the turn and its reply before the delete; a 404 stored nothing.
+    const expected = turns.map((a) => (a === '201' ? 2 : 0));
+    expect(sessions.map((s) => count.get(s.id))).toEqual(expected);
+    expect(sessions.map((s) => stored(s.id))).toEqual(expected);
+  });
+
   it('POST /topics/ racing DELETE of the topic of that name: 200 or 201, one live topic per name, and the list agrees', async () => {
     const u = await createUser(stack.api);
     const topics = await Promise.all(
