@@ -401,8 +401,27 @@ describe('errors come in the one envelope', () => {
       message: 'No route GET /api/v1/nope',
       details: [{ path: 'url', message: 'unknown route' }],
     });
-    expect((await unknown('DELETE', '/api/v1/users/')).message).toBe('No route DELETE /api/v1/users/');
-    expect((await unknown('PATCH', '/health')).message).toBe('No route PATCH /health');
+    expect((await unknown('DELETE', '/api/v1/nope/')).message).toBe('No route DELETE /api/v1/nope/');
+    expect((await unknown('PATCH', '/healthz')).message).toBe('No route PATCH /healthz');
+  });
+
+  it('a method a known path does not answer is a 405 with Allow, in the envelope', async () => {
+    for (const [method, url, allow] of [
+      ['DELETE', '/api/v1/users/', 'POST'],
+      ['PATCH', '/health', 'GET, HEAD'],
+      ['POST', '/api/v1/entries/analytics/mood?user_id=x', 'GET, HEAD'],
+      ['PATCH', `/api/v1/entries/${randomUUID()}`, 'DELETE, GET, HEAD, PUT'],
+      ['OPTIONS', '/api/v1/sessions', 'GET, HEAD, POST'],
+    ] as const) {
+      const res = await app.inject({ method, url });
+      expect(res.statusCode, `${method} ${url}`).toBe(405);
+      expect(res.headers.allow, `${method} ${url}`).toBe(allow);
+      expect(ErrorEnvelope.parse(res.json())).toEqual({
+        error: 'method_not_allowed',
+        message: `${method} is not allowed on ${url.split('?')[0]}`,
+        details: [{ path: 'method', message: `allowed: ${allow}` }],
+      });
+    }
   });
 
   it('malformed JSON → 400 invalid_json; an empty JSON body is no body', async () => {

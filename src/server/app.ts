@@ -3,7 +3,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import { inspectInput } from '../contract/wire-input.js';
 import { ApiError } from '../services/errors.js';
 import type { ServiceDeps } from '../services/deps.js';
-import { errorHandler } from './error-handler.js';
+import { clientErrorHandler, errorHandler } from './error-handler.js';
 import { registerRoutes } from './routes/index.js';
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -16,6 +16,38 @@ declare module 'fastify' {
 
 export interface AppOptions {
   logger?: boolean;
+  /** How long a request may take to arrive in full, headers and body (REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs?: number;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** The app's settings from the environment (main.ts; an in-process app reads the same variables). */
+export function appOptionsFromEnv(env: Record<string, string | undefined>): AppOptions {
+  const timeout = Number(env.REQUEST_TIMEOUT_MS);
+  return {
+    logger: env.LOG_REQUESTS === '1',
+    ...(env.REQUEST_TIMEOUT_MS !== undefined && Number.isInteger(timeout) && timeout > 0 ? { requestTimeoutMs: timeout } : {}),
+  };
+}
+
+/** The methods each path of the registered routes answers, as a matcher for any concrete URL. */
+function allowedMethods(routes: readonly { method: string; url: string }[]): (path: string) => string[] {
+  const patterns = new Map<string, { re: RegExp; methods: Set<string> }>();
+  for (const r of routes) {
+    const source = `^${r.url
+      .replace(/\/+$/, '')
+      .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+      .replace(/:\w+/g, '[^/]+')}/?$`;
+    const entry = patterns.get(source) ?? patterns.set(source, { re: new RegExp(source), methods: new Set() }).get(source)!;
+    entry.methods.add(r.method);
+    if (r.method === 'GET') entry.methods.add('HEAD');
+  }
+  return (path) => {
+    const methods = new Set<string>();
+    for (const { re, methods: m } of patterns.values()) if (re.test(path)) for (const x of m) methods.add(x);
+    return [...methods].sort();
+  };
 }
 
 /**
@@ -31,8 +63,18 @@ function guardInput(req: FastifyRequest): void {
 
 /** The HTTP app over injected dependencies: the same code runs in-process for tests and in main.ts. */
 export async function buildApp(deps: ServiceDeps, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const requestTimeout = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const app = Fastify({
     logger: opts.logger ? { level: 'warn' } : false,
+    // Fastify's default 0 let a client that announces a body and never sends it hold a connection forever.
+    // Node checks deadlines every connectionsCheckingInterval (30 s by default), so a short timeout gets
+    // a matching interval; headers may not take longer than the whole request.
+    requestTimeout,
+    http: {
+      connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(requestTimeout / 4))),
+      headersTimeout: Math.min(60_000, requestTimeout),
+    },
+    clientErrorHandler,
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { ignoreTrailingSlash: true },
     // Malformed percent-encoding and over-long path parameters fail in the router, before any route:
@@ -55,7 +97,23 @@ export async function buildApp(deps: ServiceDeps, opts: AppOptions = {}): Promis
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  let allowed: ((path: string) => string[]) | undefined;
   app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? '';
+    allowed ??= allowedMethods(registered);
+    const methods = allowed(path);
+    if (methods.length > 0) {
+      const list = methods.join(', ');
+      void reply
+        .status(405)
+        .header('allow', list)
+        .send({
+          error: 'method_not_allowed',
+          message: `${req.method} is not allowed on ${path}`,
+          details: [{ path: 'method', message: `allowed: ${list}` }],
+        });
+      return;
+    }
     void reply.status(404).send({
       error: 'route_not_found',
       message: `No route ${req.method} ${req.url.split('?')[0]}`,

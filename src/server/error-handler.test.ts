@@ -8,7 +8,7 @@ import { ErrorEnvelope } from '../contract/errors.js';
 import { UpdateEntryBody } from '../contract/entries.js';
 import { freePort } from '../stack/ports.js';
 import { ApiError, invalidField, notFound } from '../services/errors.js';
-import { errorHandler, toEnvelope } from './error-handler.js';
+import { clientErrorHandler, errorHandler, protocolErrorResponse, toEnvelope } from './error-handler.js';
 
 /** toEnvelope, checked against the contract's envelope schema on every call. */
 function envelope(err: unknown) {
@@ -308,5 +308,45 @@ describe('errorHandler', () => {
     expect(down.status).toBe(503);
     expect(down.body.error).toBe('database_unavailable');
     expect(down.logged).toEqual([expect.objectContaining({ level: 50, msg: 'request failed' })]);
+  });
+});
+
+describe('protocol errors (clientErrorHandler): the envelope on the raw socket', () => {
+  const read = (raw: string) => {
+    const [head = '', body = ''] = raw.split('\r\n\r\n');
+    const [statusLine = '', ...lines] = head.split('\r\n');
+    const headers = Object.fromEntries(lines.map((l) => [l.split(':')[0]!.toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+    return { statusLine, headers, body: ErrorEnvelope.parse(JSON.parse(body)), length: Buffer.byteLength(body) };
+  };
+
+  it.each([
+    ['ERR_HTTP_REQUEST_TIMEOUT', 'HTTP/1.1 408 Request Timeout', 'request_timeout', 'body'],
+    ['HPE_HEADER_OVERFLOW', 'HTTP/1.1 431 Request Header Fields Too Large', 'headers_too_large', 'headers'],
+    ['HPE_INVALID_CONTENT_LENGTH', 'HTTP/1.1 400 Bad Request', 'bad_request', 'request'],
+    [undefined, 'HTTP/1.1 400 Bad Request', 'bad_request', 'request'],
+  ] as const)('%s → %s', (code, statusLine, error, path) => {
+    const r = read(protocolErrorResponse({ code }));
+    expect(r.statusLine).toBe(statusLine);
+    expect(r.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(r.headers.connection).toBe('close');
+    expect(Number(r.headers['content-length'])).toBe(r.length);
+    expect(r.body.error).toBe(error);
+    expect(r.body.details).toEqual([{ path, message: expect.any(String) }]);
+    if (code === 'HPE_INVALID_CONTENT_LENGTH') expect(r.body.details[0]?.message).toBe(code);
+  });
+
+  it('writes the answer and closes a writable socket; a reset or destroyed one is left alone', () => {
+    const written: string[] = [];
+    let destroyed = 0;
+    const socket = (over: Record<string, unknown>) =>
+      ({ writable: true, destroyed: false, write: (s: string) => written.push(s), destroy: () => destroyed++, ...over }) as never;
+    clientErrorHandler(Object.assign(new Error('bad'), { code: 'HPE_INVALID_METHOD' }), socket({}));
+    expect([written.length, destroyed]).toEqual([1, 1]);
+    expect(written[0]).toMatch(/^HTTP\/1\.1 400 /);
+    clientErrorHandler(Object.assign(new Error('reset'), { code: 'ECONNRESET' }), socket({}));
+    clientErrorHandler(new Error('gone'), socket({ destroyed: true }));
+    expect([written.length, destroyed]).toEqual([1, 1]);
+    clientErrorHandler(new Error('half-closed'), socket({ writable: false }));
+    expect([written.length, destroyed]).toEqual([1, 2]);
   });
 });

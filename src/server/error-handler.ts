@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorEnvelope } from '../contract/errors.js';
@@ -77,6 +78,53 @@ export function toEnvelope(err: unknown): { status: number; body: ErrorEnvelope 
     return { status: 503, body: { error: 'database_unavailable', message, details: [] } };
   }
   return { status: 500, body: { error: 'internal_error', message: 'Internal error', details: [] } };
+}
+
+/**
+ * The raw response to a request Node's HTTP parser refused or gave up on (bad framing, NUL in the path, a
+ * body that never arrives): no route ran, so this is written on the socket, in the envelope all the same.
+ */
+export function protocolErrorResponse(err: { code?: string }): string {
+  const [status, reason, body]: [number, string, ErrorEnvelope] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [
+          408,
+          'Request Timeout',
+          {
+            error: 'request_timeout',
+            message: 'The request did not arrive in time',
+            details: [{ path: 'body', message: 'not received in time' }],
+          },
+        ]
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? [
+            431,
+            'Request Header Fields Too Large',
+            {
+              error: 'headers_too_large',
+              message: 'The request headers are too large',
+              details: [{ path: 'headers', message: 'too large' }],
+            },
+          ]
+        : [
+            400,
+            'Bad Request',
+            {
+              error: 'bad_request',
+              message: 'The request is not valid HTTP/1.1',
+              details: [{ path: 'request', message: err.code ?? 'malformed request' }],
+            },
+          ];
+  const json = JSON.stringify(body);
+  return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`;
+}
+
+/** Fastify's clientErrorHandler: as its default, but the body is the envelope. */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+  // A reset connection has nobody left to answer.
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  if (socket.writable) socket.write(protocolErrorResponse(err));
+  socket.destroy(err);
 }
 
 export function errorHandler(err: unknown, req: FastifyRequest, reply: FastifyReply): void {

@@ -3,7 +3,7 @@ import { aiConfigFromEnv } from '../ai/config.js';
 import { createAiGateway } from '../ai/gateway.js';
 import { createDb, dbOptionsFromEnv } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { buildApp } from './app.js';
+import { appOptionsFromEnv, buildApp } from './app.js';
 
 // Entry of the backend process. Protocol with src/stack/backend.ts: env in, one JSON "listening" line out,
 // SIGTERM → graceful close and exit 0.
@@ -24,7 +24,7 @@ if (process.env.SKIP_MIGRATIONS !== '1') {
 const handle = createDb(databaseUrl, dbOptionsFromEnv(process.env));
 const app = await buildApp(
   { db: handle.db, ai: createAiGateway(aiConfigFromEnv()), now: () => new Date(), version: SERVICE_VERSION },
-  { logger: process.env.LOG_REQUESTS === '1' },
+  appOptionsFromEnv(process.env),
 );
 await app.listen({ port, host });
 const address = app.server.address();
