@@ -41,11 +41,28 @@ export function parseStructured<T>(schema: z.ZodType<T>, content: string): T {
   } catch {
     throw new AiError('invalid_json', `model answered non-JSON: ${preview(content)}`);
   }
-  const result = schema.safeParse(data);
+  const result = schema.safeParse(cleanModelText(data));
   if (!result.success) {
     throw new AiError('schema_mismatch', z.prettifyError(result.error).replaceAll('\n', ' '));
   }
   return result.data;
+}
+
+const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Every string of a model's answer as text that can be stored: NUL removed (PostgreSQL refuses it in text
+ * and jsonb, which made the turn a 500), a lone surrogate replaced by U+FFFD (what storing it would do
+ * silently anyway, now before the schema sees it). A client sending the same gets a 422; the model's text
+ * is ours to repair, and a reply left empty by the repair fails the schema and falls back.
+ */
+export function cleanModelText(value: unknown): unknown {
+  if (typeof value === 'string') return value.replaceAll('\u0000', '').replace(LONE_SURROGATES, '\uFFFD');
+  if (Array.isArray(value)) return value.map(cleanModelText);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [cleanModelText(k) as string, cleanModelText(v)]));
+  }
+  return value;
 }
 
 // Enough of the answer to recognise it in a log line without storing a whole model output.
