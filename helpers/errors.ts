@@ -93,6 +93,28 @@ const exact = {
     message: `No route ${method} ${path}`,
     details: [{ path: 'url', message: 'unknown route' }],
   }),
+  /** A path the routes know, with a method none of them answers (the Allow header lists the same). */
+  methodNotAllowed: (method: string, path: string, allow: string) => ({
+    error: 'method_not_allowed' as const,
+    message: `${method} is not allowed on ${path}`,
+    details: [{ path: 'method', message: `allowed: ${allow}` }],
+  }),
+  /** Answered on the raw socket: not HTTP/1.1 (bad Content-Length, CL with TE, NUL in the path, junk). */
+  notHttp: (reason: string | ReturnType<typeof expect.any> = expect.any(String)) => ({
+    error: 'bad_request' as const,
+    message: 'The request is not valid HTTP/1.1',
+    details: [{ path: 'request', message: reason }],
+  }),
+  requestTimeout: () => ({
+    error: 'request_timeout' as const,
+    message: 'The request did not arrive in time',
+    details: [{ path: 'body', message: 'not received in time' }],
+  }),
+  headersTooLarge: () => ({
+    error: 'headers_too_large' as const,
+    message: 'The request headers are too large',
+    details: [{ path: 'headers', message: 'too large' }],
+  }),
   idempotencyConflict: () => ({
     error: 'idempotency_conflict' as const,
     message: 'This Idempotency-Key was used with a different request',

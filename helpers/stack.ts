@@ -111,7 +111,7 @@ async function disposeBackend(b: RunningBackend & { remove?(): Promise<void> }):
  * process boot per file and the CPU of a second Node.js runtime on a 2-core machine.
  */
 async function startInProcess(env: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
-  const [{ buildApp }, { createAiGateway }, { aiConfigFromEnv }, { SERVICE_VERSION }] = await Promise.all([
+  const [{ appOptionsFromEnv, buildApp }, { createAiGateway }, { aiConfigFromEnv }, { SERVICE_VERSION }] = await Promise.all([
     import('../src/server/app.js'),
     import('../src/ai/gateway.js'),
     import('../src/ai/config.js'),
@@ -119,7 +119,10 @@ async function startInProcess(env: Record<string, string>): Promise<{ url: strin
   ]);
   // The same settings main.ts reads from the same variables (pool, lock and statement timeouts, model).
   const handle = createDb(env.DATABASE_URL!, dbOptionsFromEnv(env));
-  const app = await buildApp({ db: handle.db, ai: createAiGateway(aiConfigFromEnv(env)), now: () => new Date(), version: SERVICE_VERSION });
+  const app = await buildApp(
+    { db: handle.db, ai: createAiGateway(aiConfigFromEnv(env)), now: () => new Date(), version: SERVICE_VERSION },
+    appOptionsFromEnv(env),
+  );
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('in-process app has no TCP address');

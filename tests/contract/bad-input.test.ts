@@ -2,22 +2,61 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { expectedErrors } from '../../helpers/errors.js';
 import { useStack } from '../../helpers/stack.js';
-import { createUser, fixtures } from '../../helpers/users.js';
+import { parseOutcome } from '../../helpers/api.js';
+import { newUser } from '../../helpers/factories.js';
+import { fixtures } from '../../helpers/users.js';
+import { ErrorEnvelope } from '../../src/contract/errors.js';
+import { BODY_LIMIT_BYTES } from '../../src/server/app.js';
 
 const stack = useStack();
 
 const rowCounts = () => stack.rows.counts();
 
 describe('bad input gets a 4xx in the envelope naming what is wrong, and writes nothing', () => {
-  it('malformed JSON → 400 invalid_json', { meta: { classes: [3], needs: ['rows'] } }, async () => {
+  it('malformed JSON → 400 invalid_json; an empty JSON body is no body', { meta: { classes: [3], needs: ['rows'] } }, async () => {
     const before = await rowCounts();
-    const e = await stack.api.fail('createEntry', { rawBody: '{"user_id": "x", ' }, 400);
-    expect(e).toMatchObject(expectedErrors.invalidJson());
+    expect(await stack.api.fail('createEntry', { rawBody: '{"user_id": "x", ' }, 400)).toEqual(expectedErrors.invalidJson());
+    // An empty body with a JSON type is no body: the route's schema names the missing body.
+    expect(await stack.api.fail('createUser', { rawBody: '' }, 422)).toEqual(expectedErrors.emptyBody());
     expect(await rowCounts()).toEqual(before);
   });
 
+  it('a body that is not JSON → 415 unsupported_media_type', { meta: { level: 'strict' } }, async () => {
+    expect(await stack.api.fail('createUser', { rawBody: '<user/>', headers: { 'content-type': 'application/xml' } }, 415)).toEqual(
+      expectedErrors.unsupportedMediaType(),
+    );
+  });
+
+  it('every bad field of params, query, body and headers is named, each once', { meta: { level: 'strict', classes: [3] } }, async () => {
+    expect(await stack.api.fail('getUser', { params: { id: 'not-a-uuid' } }, 422)).toEqual({
+      ...expectedErrors.validation('id'),
+      details: [{ path: 'id', message: 'must be a UUID' }],
+    });
+    expect(await stack.api.fail('listEntries', { query: { user_id: 'x', limit: 0, mood_filter: 'happy' } }, 422)).toEqual(
+      expectedErrors.validation('user_id', 'limit', 'mood_filter'),
+    );
+    expect(await stack.api.fail('listTopics', {}, 422)).toEqual(expectedErrors.validation('user_id'));
+    expect(await stack.api.fail('createEntry', { body: { user_id: 'x', title: 5, content: 'abc', tags: ['ok', ''] } }, 422)).toEqual(
+      expectedErrors.validation('user_id', 'title', 'tags.1'),
+    );
+    const idempotencyKey = 'k'.repeat(201);
+    expect(
+      await stack.api.fail('createSession', { body: { user_id: randomUUID(), session_type: 'free_chat' }, idempotencyKey }, 422),
+    ).toEqual(expectedErrors.validation('idempotency-key'));
+  });
+
+  it("a malformed or over-long path segment → 400 in the envelope, not Fastify's own body", { meta: { level: 'strict' } }, async () => {
+    const res = await fetch(`${stack.apiUrl}/api/v1/users/%E0%A4%A`);
+    const bad = parseOutcome('getUser', res.status, res.headers.get('content-type') ?? '', await res.text(), {});
+    expect(bad).toMatchObject({ ok: false, status: 400 });
+    expect(bad.body).toEqual(expectedErrors.badRequest("'/api/v1/users/%E0%A4%A' is not a valid url component"));
+    const long = await stack.api.call('getUser', { params: { id: 'a'.repeat(101) } });
+    expect(long).toMatchObject({ ok: false, status: 400 });
+    expect(long.body).toEqual(expectedErrors.badRequest());
+  });
+
   it('wrong types and missing fields → 422 naming each field', { meta: { classes: [3], needs: ['rows'] } }, async () => {
-    const u = await createUser(stack.api);
+    const { got: u } = await newUser(stack.api);
     const before = await rowCounts();
     expect(await stack.api.fail('createEntry', { body: { user_id: u.id, title: 5, content: 'abc' } }, 422)).toEqual(
       expectedErrors.validation('title'),
@@ -40,7 +79,7 @@ describe('bad input gets a 4xx in the envelope naming what is wrong, and writes 
   });
 
   it('unknown enum values → 422 naming the field', { meta: { classes: [3, 14] } }, async () => {
-    const u = await createUser(stack.api);
+    const { got: u } = await newUser(stack.api);
     expect(await stack.api.fail('chatMessage', { body: { user_id: u.id, message: 'hi', session_type: 'therapy' } }, 422)).toEqual(
       expectedErrors.validation('session_type'),
     );
@@ -61,14 +100,25 @@ describe('bad input gets a 4xx in the envelope naming what is wrong, and writes 
     }
   });
 
-  it('oversize bodies → 413', { meta: { level: 'strict' } }, async () => {
-    const u = await createUser(stack.api);
-    const e = await stack.api.fail('createEntry', { body: { user_id: u.id, title: 't', content: 'a '.repeat(200_000) } }, 413);
-    expect(e.error).toBe('payload_too_large');
-  });
+  it(
+    `a body above ${BODY_LIMIT_BYTES} bytes → 413; one of exactly that size is read (and validated)`,
+    { meta: { level: 'strict' } },
+    async () => {
+      const { got: u } = await newUser(stack.api);
+      const sized = (bytes: number) => {
+        const head = `{"user_id":"${u.id}","title":"t","content":"`;
+        const tail = '"}';
+        return head + 'a'.repeat(bytes - head.length - tail.length) + tail;
+      };
+      expect(Buffer.byteLength(sized(BODY_LIMIT_BYTES))).toBe(256 * 1024);
+      expect(await stack.api.fail('createEntry', { rawBody: sized(BODY_LIMIT_BYTES + 1) }, 413)).toEqual(expectedErrors.payloadTooLarge());
+      // At the limit the body is parsed, and its content (over the content limit) is what is refused.
+      expect(await stack.api.fail('createEntry', { rawBody: sized(BODY_LIMIT_BYTES) }, 422)).toEqual(expectedErrors.validation('content'));
+    },
+  );
 
   it('analytics: days outside 7..365 and unknown time zones → 422', { meta: { classes: [18, 19] } }, async () => {
-    const u = await createUser(stack.api);
+    const { got: u } = await newUser(stack.api);
     for (const days of [6, 366, 0, -1, 'abc', 7.5]) {
       expect(await stack.api.fail('moodAnalytics', { query: { user_id: u.id, days } }, 422)).toEqual(expectedErrors.validation('days'));
     }
@@ -82,7 +132,7 @@ describe('bad input gets a 4xx in the envelope naming what is wrong, and writes 
   });
 
   it('created_at in the future → 422 naming created_at', { meta: { classes: [8, 19] } }, async () => {
-    const u = await createUser(stack.api);
+    const { got: u } = await newUser(stack.api);
     const future = new Date(Date.now() + 3_600_000).toISOString();
     expect(
       await stack.api.fail(
@@ -94,25 +144,28 @@ describe('bad input gets a 4xx in the envelope naming what is wrong, and writes 
   });
 
   it('topic_id of another user → 422 naming topic_id', { meta: { classes: [15] } }, async () => {
-    const [a, b] = [await createUser(stack.api), await createUser(stack.api)];
+    const [{ got: a }, { got: b }] = [await newUser(stack.api), await newUser(stack.api)];
     const t = await stack.api.ok('createTopic', { body: { user_id: a.id, name: 'mine' } });
     expect(await stack.api.fail('createEntry', { body: { user_id: b.id, title: 't', content: 'abcd', topic_id: t.id } }, 422)).toEqual(
       expectedErrors.invalid('topic_id', 'must be a topic of this user'),
     );
   });
 
-  it('unknown routes → 404 in the envelope', { meta: { level: 'strict' } }, async () => {
-    const res = await fetch(`${stack.apiUrl}/api/v1/nope`);
-    expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({
-      error: 'route_not_found',
-      message: 'No route GET /api/v1/nope',
-      details: [{ path: 'url', message: 'unknown route' }],
-    });
+  it('unknown routes → 404 in the envelope naming method and path (without the query)', { meta: { level: 'strict' } }, async () => {
+    for (const [method, path, named] of [
+      ['GET', '/api/v1/nope?user_id=1&x=2', '/api/v1/nope'],
+      ['DELETE', '/api/v1/nope/', '/api/v1/nope/'],
+      ['PATCH', '/healthz', '/healthz'],
+    ] as const) {
+      const res = await fetch(`${stack.apiUrl}${path}`, { method });
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(ErrorEnvelope.parse(await res.json())).toEqual(expectedErrors.routeNotFound(method, named));
+    }
   });
 
   it('a non-UUID Idempotency-Key reuse with another body → 409', { meta: { classes: [9] } }, async () => {
-    const u = await createUser(stack.api);
+    const { got: u } = await newUser(stack.api);
     const key = randomUUID();
     await stack.api.ok('chatMessage', { body: { user_id: u.id, message: 'first' }, headers: { 'Idempotency-Key': key } });
     const e = await stack.api.fail(

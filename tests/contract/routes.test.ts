@@ -1,121 +1,387 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { parseOutcome } from '../../helpers/api.js';
 import { expectedErrors } from '../../helpers/errors.js';
+import { newChatTurn, newEntry, newSession, newTopic, newUser } from '../../helpers/factories.js';
 import { useStack } from '../../helpers/stack.js';
-import { createUser, fixtures } from '../../helpers/users.js';
+import { fixtures } from '../../helpers/users.js';
 import { DEV_USER_ID, MOOD_TYPES } from '../../src/contract/enums.js';
+import { buildOpenApiDocument, SERVICE_VERSION } from '../../src/contract/openapi.js';
+import { type RouteId, routes } from '../../src/contract/routes.js';
 
 const stack = useStack();
+const JSON_TYPE = 'application/json; charset=utf-8';
 
-describe('every route answers in its contract shape', () => {
-  it('health: liveness and readiness', { meta: { level: 'strict', classes: [12] } }, async () => {
-    expect(await stack.api.ok('liveness')).toEqual({ status: 'ok' });
-    const ready = await stack.api.ok('readiness', {}, 200);
-    expect(ready.status).toBe('healthy');
-    expect(ready.components.database.status).toBe('up');
-    expect(ready.components.llm.status).toBe('up');
-  });
+/**
+ * One valid request per route of the table, answered with its documented success status and shape (the
+ * client parses every answer with the route's schema). One `it` per route, so the first failure does not
+ * hide the rest; the mapped type makes a route added to the table without a case here a type error.
+ */
+const routeChecks: { [K in RouteId]: () => Promise<void> } = {
+  liveness: async () => {
+    expect(await stack.api.ok('liveness', {}, 200)).toEqual({ status: 'ok' });
+  },
+  readiness: async () => {
+    expect(await stack.api.ok('readiness', {}, 200)).toMatchObject({
+      status: 'healthy',
+      components: { database: { status: 'up' }, llm: { status: 'up' } },
+      version: SERVICE_VERSION,
+    });
+  },
+  openapi: async () => {
+    const first = await stack.api.call('openapi');
+    expect(first).toMatchObject({ ok: true, status: 200, headers: { 'content-type': JSON_TYPE } });
+    expect(first.body).toEqual(buildOpenApiDocument());
+    expect((await stack.api.call('openapi')).body).toEqual(first.body);
+  },
+  createUser: async () => {
+    const id = randomUUID();
+    const sent = { ...fixtures().user({ timezone: 'Europe/Berlin', language: 'de' }), id };
+    expect(await stack.api.ok('createUser', { body: sent }, 201)).toEqual({ ...sent, created_at: expect.any(String) });
+    expect(await stack.api.fail('createUser', { body: { id, username: 'again' } }, 409)).toEqual(expectedErrors.userExists(id));
+  },
+  getUser: async () => {
+    const { got: u } = await newUser(stack.api);
+    expect(await stack.api.ok('getUser', { params: { id: u.id } })).toEqual(u);
+    const missing = randomUUID();
+    expect(await stack.api.fail('getUser', { params: { id: missing } }, 404)).toEqual(expectedErrors.userNotFound(missing, 'id'));
+    // Regression 1: the development user exists because the migration seeds it, not because a write made it.
+    expect((await stack.api.ok('getUser', { params: { id: DEV_USER_ID } })).id).toBe(DEV_USER_ID);
+  },
+  createTopic: async () => {
+    const { got: u } = await newUser(stack.api);
+    const name = fixtures().topicName();
+    const first = await stack.api.call('createTopic', { body: { user_id: u.id, name } });
+    const again = await stack.api.call('createTopic', { body: { user_id: u.id, name } });
+    // Regression 7 and 26: 201 for a new name, 200 with the same topic for a known one.
+    expect([first.status, again.status]).toEqual([201, 200]);
+    expect(again.body).toEqual(first.body);
+    expect(first.body).toMatchObject({ user_id: u.id, name, color: '#3B82F6', entry_count: 0, last_entry_date: null });
+  },
+  listTopics: async () => {
+    const { got: u } = await newUser(stack.api);
+    const { got: t } = await newTopic(stack.api, u);
+    expect(await stack.api.ok('listTopics', { query: { user_id: u.id } })).toEqual([t]);
+  },
+  getTopic: async () => {
+    const { got: u } = await newUser(stack.api);
+    const { got: t } = await newTopic(stack.api, u);
+    expect(await stack.api.ok('getTopic', { params: { id: t.id }, query: { user_id: u.id } })).toEqual(t);
+    await newEntry(stack.api, u, { topic_id: t.id, created_at: '2026-01-15T08:30:00Z' });
+    expect(await stack.api.ok('getTopic', { params: { id: t.id }, query: { user_id: u.id } })).toMatchObject({
+      entry_count: 1,
+      last_entry_date: '2026-01-15T08:30:00.000Z',
+    });
+  },
+  deleteTopic: async () => {
+    const { got: u } = await newUser(stack.api);
+    const { got: t } = await newTopic(stack.api, u);
+    expect(await stack.api.call('deleteTopic', { params: { id: t.id }, query: { user_id: u.id } })).toMatchObject({
+      ok: true,
+      status: 204,
+    });
+    expect(await stack.api.ok('listTopics', { query: { user_id: u.id } })).toEqual([]);
+    expect(await stack.api.fail('getTopic', { params: { id: t.id }, query: { user_id: u.id } }, 404)).toEqual(
+      expectedErrors.topicNotFound(t.id),
+    );
+  },
+  createEntry: async () => {
+    const { got: u } = await newUser(stack.api);
+    // Regression 8: a naive timestamp is read as UTC; an offset is honoured.
+    const naive = await newEntry(stack.api, u, { created_at: '2026-02-01T10:00:00' });
+    const offset = await newEntry(stack.api, u, { created_at: '2026-03-01T10:00:00+01:00', language: 'de' });
+    expect(naive.got).toMatchObject({ user_id: u.id, title: naive.sent.title, content: naive.sent.content, version: 1 });
+    expect(naive.got.created_at).toBe('2026-02-01T10:00:00.000Z');
+    expect(offset.got.created_at).toBe('2026-03-01T09:00:00.000Z');
+    // Regression 28: German is analysed as German.
+    expect(offset.got.emotion_analysis?.language).toBe('de');
+    expect(naive.got.word_count).toBe(naive.sent.content.trim().split(/\s+/).length);
+    expect(naive.got.reading_time_minutes).toBe(Math.max(1, Math.floor(naive.got.word_count / 200)));
+    // The Idempotency-Key reaches the service: a retry replays the entry instead of adding one.
+    const keyed = { body: { ...naive.sent, created_at: undefined }, idempotencyKey: randomUUID() };
+    const once = await stack.api.ok('createEntry', keyed, 201);
+    expect(await stack.api.ok('createEntry', keyed, 201)).toEqual(once);
+    expect(await stack.api.ok('listEntries', { query: { user_id: u.id } })).toHaveLength(3);
+  },
+  listEntries: async () => {
+    const { got: u } = await newUser(stack.api);
+    const { got: older } = await newEntry(stack.api, u, { created_at: '2026-02-01T10:00:00Z' });
+    const { got: newer } = await newEntry(stack.api, u, { created_at: '2026-03-01T10:00:00Z' });
+    const ids = async (query: Record<string, unknown>) =>
+      (await stack.api.ok('listEntries', { query: { user_id: u.id, ...query } })).map((e) => e.id);
+    expect(await ids({})).toEqual([newer.id, older.id]);
+    expect(await ids({ date_from: '2026-02-02' })).toEqual([newer.id]);
+    expect(await ids({ date_to: '2026-02-01' })).toEqual([older.id]);
+    expect(await ids({ limit: 1, skip: 1 })).toEqual([older.id]);
+  },
+  moodAnalytics: async () => {
+    const { got: u } = await newUser(stack.api);
+    const mood = await stack.api.ok('moodAnalytics', { query: { user_id: u.id, days: 7 } });
+    expect(mood).toMatchObject({ period_days: 7, timezone: 'UTC' });
+    expect(mood.daily_trends).toHaveLength(7);
+  },
+  writingAnalytics: async () => {
+    const { got: u } = await newUser(stack.api);
+    expect(await stack.api.ok('writingAnalytics', { query: { user_id: u.id } })).toMatchObject({
+      period_days: 30,
+      total_entries: 0,
+      streak_info: { current_streak: 0, longest_streak: 0 },
+    });
+    await newEntry(stack.api, u);
+    // Regression 17: the write shows immediately.
+    expect(await stack.api.ok('writingAnalytics', { query: { user_id: u.id, days: 14, tz: 'Europe/Berlin' } })).toMatchObject({
+      period_days: 14,
+      timezone: 'Europe/Berlin',
+      total_entries: 1,
+    });
+  },
+  getEntry: async () => {
+    const { got: u } = await newUser(stack.api);
+    const { got: e } = await newEntry(stack.api, u);
+    expect(await stack.api.ok('getEntry', { params: { id: e.id }, query: { user_id: u.id } })).toEqual(e);
+  },
+  updateEntry: async () => {
+    const { got: u } = await newUser(stack.api);
+    const { got: e } = await newEntry(stack.api, u);
+    const updated = await stack.api.ok('updateEntry', {
+      params: { id: e.id },
+      query: { user_id: u.id },
+      body: { title: 'renamed', content: 'Ich bin heute sehr glücklich und dankbar.', is_favorite: true },
+    });
+    // The new content is analysed again (German now).
+    expect(updated).toMatchObject({ id: e.id, title: 'renamed', is_favorite: true, version: 2 });
+    expect(updated.emotion_analysis?.language).toBe('de');
+  },
+  deleteEntry: async () => {
+    const { got: u } = await newUser(stack.api);
+    const { got: kept } = await newEntry(stack.api, u);
+    const { got: e } = await newEntry(stack.api, u);
+    expect(await stack.api.call('deleteEntry', { params: { id: e.id }, query: { user_id: u.id } })).toMatchObject({
+      ok: true,
+      status: 204,
+    });
+    expect((await stack.api.ok('listEntries', { query: { user_id: u.id } })).map((x) => x.id)).toEqual([kept.id]);
+    expect(await stack.api.fail('getEntry', { params: { id: e.id }, query: { user_id: u.id } }, 404)).toEqual(
+      expectedErrors.entryNotFound(e.id),
+    );
+  },
+  chatMessage: async () => {
+    const { got: u } = await newUser(stack.api);
+    const first = await newChatTurn(stack.api, u, { session_type: 'inner_voice' });
+    expect(first.got.conversation_stage).toBe('opening');
+    expect(first.got.processing_metadata).toMatchObject({ fallback_response: false, turn_count: 1, session_type: 'inner_voice' });
+    const key = randomUUID();
+    const input = { body: { user_id: u.id, session_id: first.got.session_id, message: 'And I could not sleep.' }, idempotencyKey: key };
+    const second = await stack.api.ok('chatMessage', input);
+    expect(second).toMatchObject({ session_id: first.got.session_id, conversation_stage: 'exploration' });
+    expect(second.processing_metadata.turn_count).toBe(2);
+    // A retry with the same key replays the turn instead of adding one.
+    expect((await stack.api.ok('chatMessage', input)).message_id).toBe(second.message_id);
+    const history = await stack.api.ok('history', { params: { session_id: first.got.session_id }, query: { user_id: u.id } });
+    expect(history.message_count).toBe(4);
+  },
+  conversations: async () => {
+    const { got: u } = await newUser(stack.api);
+    const { got: turn } = await newChatTurn(stack.api, u, { session_type: 'inner_voice' });
+    await newChatTurn(stack.api, u, { session_id: turn.session_id });
+    const convs = await stack.api.ok('conversations', { query: { user_id: u.id, limit: 10 } });
+    expect(convs).toMatchObject({ user_id: u.id, total_count: 1 });
+    expect(convs.conversations.map((c) => c.id)).toEqual([turn.session_id]);
+    expect(convs.conversations[0]).toMatchObject({ session_type: 'inner_voice', message_count: 4, status: 'active' });
+  },
+  history: async () => {
+    const { got: u } = await newUser(stack.api);
+    const first = await newChatTurn(stack.api, u);
+    const second = await newChatTurn(stack.api, u, { session_id: first.got.session_id });
+    const params = { session_id: first.got.session_id };
+    const all = await stack.api.ok('history', { params, query: { user_id: u.id } });
+    // Regression 29: the history holds the turns, in order.
+    expect(all.messages.map((m) => [m.role, m.content])).toEqual([
+      ['user', first.sent.message],
+      ['assistant', first.got.content],
+      ['user', second.sent.message],
+      ['assistant', second.got.content],
+    ]);
+    expect((await stack.api.ok('history', { params, query: { user_id: u.id, limit: 1 } })).messages).toHaveLength(1);
+  },
+  startConversation: async () => {
+    const { got: u } = await newUser(stack.api);
+    expect(await stack.api.ok('startConversation', { body: { user_id: u.id, conversation_mode: 'goal_setting' } }, 201)).toMatchObject({
+      user_id: u.id,
+      conversation_mode: 'goal_setting',
+      session_type: 'growth_challenge',
+      status: 'active',
+      conversation_stage: 'opening',
+    });
+  },
+  endConversation: async () => {
+    const { got: u } = await newUser(stack.api);
+    const { got: turn } = await newChatTurn(stack.api, u);
+    expect(await stack.api.ok('endConversation', { params: { session_id: turn.session_id }, query: { user_id: u.id } })).toMatchObject({
+      session_id: turn.session_id,
+      status: 'completed',
+      message_count: 2,
+    });
+  },
+  modes: async () => {
+    expect((await stack.api.ok('modes')).modes).toHaveLength(8);
+  },
+  styles: async () => {
+    expect((await stack.api.ok('styles')).styles).toHaveLength(7);
+  },
+  chatStats: async () => {
+    const { got: u } = await newUser(stack.api);
+    await newChatTurn(stack.api, u);
+    await stack.api.ok('startConversation', { body: { user_id: u.id } }, 201);
+    expect(await stack.api.ok('chatStats', { query: { user_id: u.id } })).toMatchObject({
+      user_id: u.id,
+      service_version: SERVICE_VERSION,
+      service_stats: { total_conversations: 2, messages_processed: 1 },
+    });
+  },
+  chatHealth: async () => {
+    // The strict client already fails on `service_uptime` (regression 12); the figures are health's own.
+    expect(await stack.api.ok('chatHealth', {}, 200)).toMatchObject({
+      status: 'healthy',
+      database_available: true,
+      llm_service_available: true,
+    });
+  },
+  createSession: async () => {
+    const { got: u } = await newUser(stack.api);
+    const input = { body: { user_id: u.id, session_type: 'pattern_detective' as const, title: 'Patterns' }, idempotencyKey: randomUUID() };
+    const first = await stack.api.ok('createSession', input, 201);
+    expect(first).toMatchObject({
+      user_id: u.id,
+      session_type: 'pattern_detective',
+      title: 'Patterns',
+      status: 'active',
+      message_count: 0,
+      recent_messages: [],
+    });
+    expect(await stack.api.ok('createSession', input, 201)).toEqual(first);
+  },
+  listSessions: async () => {
+    const { got: u } = await newUser(stack.api);
+    const { got: s } = await newSession(stack.api, u);
+    expect((await stack.api.ok('listSessions', { query: { user_id: u.id, status: 'active' } })).map((x) => x.id)).toEqual([s.id]);
+  },
+  getSession: async () => {
+    const { got: u } = await newUser(stack.api);
+    const { sent, got: s } = await newSession(stack.api, u);
+    await stack.api.ok(
+      'postSessionMessage',
+      { params: { id: s.id }, body: { user_id: u.id, content: fixtures().entryText('en', 1) } },
+      201,
+    );
+    expect(await stack.api.ok('getSession', { params: { id: s.id }, query: { user_id: u.id } })).toMatchObject({
+      id: s.id,
+      title: sent.title,
+      message_count: 2,
+    });
+  },
+  sessionMessages: async () => {
+    const { got: u } = await newUser(stack.api);
+    const { got: s } = await newSession(stack.api, u);
+    await stack.api.ok(
+      'postSessionMessage',
+      { params: { id: s.id }, body: { user_id: u.id, content: fixtures().entryText('en', 1) } },
+      201,
+    );
+    const messages = await stack.api.ok('sessionMessages', { params: { id: s.id }, query: { user_id: u.id } });
+    expect(messages.map((m) => [m.sequence, m.role])).toEqual([
+      [1, 'user'],
+      [2, 'assistant'],
+    ]);
+  },
+  postSessionMessage: async () => {
+    const { got: u } = await newUser(stack.api);
+    const { got: s } = await newSession(stack.api, u);
+    const content = 'I always procrastinate on Mondays.';
+    const input = { params: { id: s.id }, body: { user_id: u.id, content }, idempotencyKey: randomUUID() };
+    const first = await stack.api.ok('postSessionMessage', input, 201);
+    expect(first.user_message).toMatchObject({ role: 'user', sequence: 1, content });
+    expect(first.assistant_message).toMatchObject({ role: 'assistant', sequence: 2 });
+    expect(await stack.api.ok('postSessionMessage', input, 201)).toEqual(first);
+  },
+  deleteSession: async () => {
+    const { got: u } = await newUser(stack.api);
+    const { got: s } = await newSession(stack.api, u);
+    expect(await stack.api.call('deleteSession', { params: { id: s.id }, query: { user_id: u.id } })).toMatchObject({
+      ok: true,
+      status: 204,
+    });
+    expect(await stack.api.ok('listSessions', { query: { user_id: u.id } })).toEqual([]);
+    expect(await stack.api.fail('getSession', { params: { id: s.id }, query: { user_id: u.id } }, 404)).toEqual(
+      expectedErrors.sessionNotFound(s.id),
+    );
+    expect(await stack.api.fail('history', { params: { session_id: s.id }, query: { user_id: u.id } }, 404)).toEqual(
+      expectedErrors.sessionNotFound(s.id, 'session_id'),
+    );
+  },
+  exportSession: async () => {
+    const { got: u } = await newUser(stack.api);
+    const { got: s } = await newSession(stack.api, u, { title: 'Mondays' });
+    const content = 'I always procrastinate on Mondays.';
+    await stack.api.ok('postSessionMessage', { params: { id: s.id }, body: { user_id: u.id, content } }, 201);
+    const params = { id: s.id };
+    for (const query of [{ user_id: u.id }, { user_id: u.id, format: 'json' }]) {
+      const json = await stack.api.call('exportSession', { params, query });
+      expect(json).toMatchObject({ ok: true, status: 200, headers: { 'content-type': JSON_TYPE } });
+      if (!json.ok || typeof json.body === 'string') throw new Error(`JSON export came back as text: ${JSON.stringify(json.body)}`);
+      expect(json.body.session.id).toBe(s.id);
+      expect(json.body.messages).toHaveLength(2);
+    }
+    const md = await stack.api.call('exportSession', { params, query: { user_id: u.id, format: 'markdown' } });
+    expect(md).toMatchObject({ ok: true, status: 200, headers: { 'content-type': 'text/markdown; charset=utf-8' } });
+    expect(md.body).toEqual(expect.stringMatching(new RegExp(`^# Mondays\\n\\n- Session: ${s.id}\\n`)));
+    expect(md.body).toEqual(expect.stringContaining(content));
+  },
+};
 
-  it(
-    'users: create (201), read, duplicate id (409), unknown (404), dev user seeded by migration',
-    { meta: { level: 'strict', classes: [1, 31] } },
-    async () => {
-      const u = await createUser(stack.api, { timezone: 'Europe/Berlin', language: 'de' });
-      expect(u).toMatchObject({ timezone: 'Europe/Berlin', language: 'de' });
-      expect(await stack.api.ok('getUser', { params: { id: u.id } })).toEqual(u);
-      const dup = await stack.api.fail('createUser', { body: { id: u.id, username: 'again' } }, 409);
-      expect(dup.error).toBe('user_exists');
-      const missing = randomUUID();
-      expect(await stack.api.fail('getUser', { params: { id: missing } }, 404)).toEqual(expectedErrors.userNotFound(missing, 'id'));
-      expect((await stack.api.ok('getUser', { params: { id: DEV_USER_ID } })).id).toBe(DEV_USER_ID);
-    },
-  );
+/** The regression classes (tests/README.md) each route's check pins. */
+const classesOf: Partial<Record<RouteId, number[]>> = {
+  readiness: [12],
+  chatHealth: [12],
+  createUser: [31],
+  getUser: [1, 31],
+  createTopic: [7, 26],
+  getTopic: [25],
+  deleteTopic: [25],
+  createEntry: [8, 28],
+  listEntries: [17],
+  moodAnalytics: [24],
+  writingAnalytics: [17],
+  updateEntry: [28],
+  deleteEntry: [25],
+  chatMessage: [14],
+  conversations: [14, 29],
+  history: [29],
+  chatStats: [11],
+  createSession: [7],
+  deleteSession: [25],
+};
 
-  it(
-    'topics: 201 then 200 for the same name, true entry_count, soft delete',
-    { meta: { level: 'strict', classes: [7, 25, 26] } },
-    async () => {
-      const u = await createUser(stack.api);
-      const name = fixtures().topicName();
-      const first = await stack.api.call('createTopic', { body: { user_id: u.id, name } });
-      const again = await stack.api.call('createTopic', { body: { user_id: u.id, name } });
-      expect([first.status, again.status]).toEqual([201, 200]);
-      if (!first.ok || !again.ok) throw new Error('unreachable');
-      expect(again.body.id).toBe(first.body.id);
-      expect(first.body).toMatchObject({ user_id: u.id, color: '#3B82F6', entry_count: 0, last_entry_date: null });
-      const at = '2026-01-15T08:30:00Z';
-      await stack.api.ok(
-        'createEntry',
-        { body: { user_id: u.id, title: 't', content: fixtures().entryText(), topic_id: first.body.id, created_at: at } },
-        201,
-      );
-      const withEntry = await stack.api.ok('getTopic', { params: { id: first.body.id }, query: { user_id: u.id } });
-      expect(withEntry).toMatchObject({ entry_count: 1, last_entry_date: '2026-01-15T08:30:00.000Z' });
-      expect((await stack.api.ok('listTopics', { query: { user_id: u.id } })).map((t) => t.id)).toEqual([first.body.id]);
-      await stack.api.ok('deleteTopic', { params: { id: first.body.id }, query: { user_id: u.id } }, 204);
-      expect(await stack.api.ok('listTopics', { query: { user_id: u.id } })).toEqual([]);
-      expect(await stack.api.fail('getTopic', { params: { id: first.body.id }, query: { user_id: u.id } }, 404)).toEqual(
-        expectedErrors.topicNotFound(first.body.id),
-      );
-    },
-  );
+// This project's exact statuses and shapes: judged at the strict level.
+describe('every route answers a valid request with its documented success status and shape', () => {
+  for (const route of Object.keys(routes) as RouteId[])
+    it(route, { meta: { level: 'strict', classes: classesOf[route] ?? [] } }, async () => {
+      await routeChecks[route]();
+    });
+});
 
-  it(
-    'entries: create with created_at, list newest first, get, update re-analyses, delete hides',
-    { meta: { level: 'strict', classes: [8, 17, 25, 28] } },
-    async () => {
-      const u = await createUser(stack.api);
-      const older = await stack.api.ok(
-        'createEntry',
-        { body: { user_id: u.id, title: 'older', content: fixtures().entryText('en'), created_at: '2026-02-01T10:00:00' } },
-        201,
-      );
-      const newer = await stack.api.ok(
-        'createEntry',
-        { body: { user_id: u.id, title: 'newer', content: fixtures().entryText('de'), created_at: '2026-03-01T10:00:00+01:00' } },
-        201,
-      );
-      // A naive timestamp is read as UTC; an offset is honoured.
-      expect(older.created_at).toBe('2026-02-01T10:00:00.000Z');
-      expect(newer.created_at).toBe('2026-03-01T09:00:00.000Z');
-      expect(newer.emotion_analysis?.language).toBe('de');
-      expect(older.word_count).toBe(older.content.trim().split(/\s+/).length);
-      expect(older.reading_time_minutes).toBe(Math.max(1, Math.floor(older.word_count / 200)));
-      const list = await stack.api.ok('listEntries', { query: { user_id: u.id } });
-      expect(list.map((e) => e.id)).toEqual([newer.id, older.id]);
-      expect((await stack.api.ok('listEntries', { query: { user_id: u.id, date_from: '2026-02-02' } })).map((e) => e.id)).toEqual([
-        newer.id,
-      ]);
-      expect((await stack.api.ok('listEntries', { query: { user_id: u.id, date_to: '2026-02-01' } })).map((e) => e.id)).toEqual([older.id]);
-      expect((await stack.api.ok('listEntries', { query: { user_id: u.id, limit: 1, skip: 1 } })).map((e) => e.id)).toEqual([older.id]);
-      expect(await stack.api.ok('getEntry', { params: { id: older.id }, query: { user_id: u.id } })).toEqual(older);
-      const updated = await stack.api.ok('updateEntry', {
-        params: { id: older.id },
-        query: { user_id: u.id },
-        body: { content: 'Ich bin heute sehr glücklich und dankbar.', is_favorite: true },
-      });
-      expect(updated).toMatchObject({ version: 2, is_favorite: true });
-      expect(updated.emotion_analysis?.language).toBe('de');
-      await stack.api.ok('deleteEntry', { params: { id: older.id }, query: { user_id: u.id } }, 204);
-      expect((await stack.api.ok('listEntries', { query: { user_id: u.id } })).map((e) => e.id)).toEqual([newer.id]);
-      expect(await stack.api.fail('getEntry', { params: { id: older.id }, query: { user_id: u.id } }, 404)).toEqual(
-        expectedErrors.entryNotFound(older.id),
-      );
-    },
-  );
-
+describe('answers that are not tied to one route', () => {
   it('entries: sentiment_score is a polarity and mood follows it', { meta: { classes: [21, 22] } }, async () => {
-    const u = await createUser(stack.api);
-    const e = await stack.api.ok('createEntry', { body: { user_id: u.id, title: 'x', content: fixtures().entryText('en', 4) } }, 201);
+    const { got: u } = await newUser(stack.api);
+    const { got: e } = await newEntry(stack.api, u, { content: fixtures().entryText('en', 4) });
     expect(e.sentiment_score).toBe(e.emotion_analysis!.sentiment_polarity);
     const p = e.sentiment_score!;
     const expected = p >= 0.6 ? 'very_positive' : p >= 0.2 ? 'positive' : p > -0.2 ? 'neutral' : p > -0.6 ? 'negative' : 'very_negative';
     expect(e.mood).toBe(expected);
-    expect(MOOD_TYPES).toContain(e.mood);
   });
 
   it('analytics: mood and writing answer with all moods present', { meta: { classes: [24] } }, async () => {
-    const u = await createUser(stack.api);
+    const { got: u } = await newUser(stack.api);
     const mood = await stack.api.ok('moodAnalytics', { query: { user_id: u.id, days: 7 } });
     expect(Object.keys(mood.mood_distribution).sort()).toEqual([...MOOD_TYPES].sort());
     expect(mood.daily_trends).toHaveLength(7);
@@ -123,96 +389,27 @@ describe('every route answers in its contract shape', () => {
     expect(writing).toMatchObject({ period_days: 30, total_entries: 0, streak_info: { current_streak: 0, longest_streak: 0 } });
   });
 
-  it(
-    'chat: message, conversations, history, start, end, modes, styles, stats, health',
-    { meta: { level: 'strict', classes: [11, 12, 14, 29] } },
-    async () => {
-      const u = await createUser(stack.api);
-      const first = await stack.api.ok('chatMessage', {
-        body: { user_id: u.id, message: 'I had a long day at work.', session_type: 'inner_voice' },
-      });
-      expect(first.conversation_stage).toBe('opening');
-      expect(first.processing_metadata).toMatchObject({ fallback_response: false, turn_count: 1, session_type: 'inner_voice' });
-      const second = await stack.api.ok('chatMessage', {
-        body: { user_id: u.id, session_id: first.session_id, message: 'And I could not sleep.' },
-      });
-      expect(second.session_id).toBe(first.session_id);
-      expect(second.processing_metadata.turn_count).toBe(2);
-      expect(second.conversation_stage).toBe('exploration');
-      const convs = await stack.api.ok('conversations', { query: { user_id: u.id } });
-      expect(convs).toMatchObject({ total_count: 1, user_id: u.id });
-      expect(convs.conversations[0]).toMatchObject({
-        id: first.session_id,
-        session_type: 'inner_voice',
-        message_count: 4,
-        status: 'active',
-      });
-      const hist = await stack.api.ok('history', { params: { session_id: first.session_id }, query: { user_id: u.id } });
-      expect(hist.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
-      expect(hist.messages.map((m) => m.content)).toEqual([
-        'I had a long day at work.',
-        first.content,
-        'And I could not sleep.',
-        second.content,
-      ]);
-      const started = await stack.api.ok('startConversation', { body: { user_id: u.id, conversation_mode: 'goal_setting' } }, 201);
-      expect(started).toMatchObject({ session_type: 'growth_challenge', status: 'active', conversation_stage: 'opening' });
-      const ended = await stack.api.ok('endConversation', { params: { session_id: first.session_id }, query: { user_id: u.id } });
-      expect(ended).toMatchObject({ status: 'completed', message_count: 4 });
-      expect((await stack.api.ok('modes')).modes).toHaveLength(8);
-      expect((await stack.api.ok('styles')).styles).toHaveLength(7);
-      const stats = await stack.api.ok('chatStats', { query: { user_id: u.id } });
-      expect(stats.service_stats).toMatchObject({ total_conversations: 2, messages_processed: 2 });
-      const health = await stack.api.ok('chatHealth', {}, 200);
-      expect(health).toMatchObject({ status: 'healthy', database_available: true, llm_service_available: true });
-      expect(health).not.toHaveProperty('service_uptime');
-    },
-  );
-
-  it(
-    'sessions: create, list, get, messages, post message, export json + markdown, delete',
-    { meta: { level: 'strict', classes: [7, 25] } },
-    async () => {
-      const u = await createUser(stack.api);
-      const s = await stack.api.ok('createSession', { body: { user_id: u.id, session_type: 'pattern_detective', title: 'Patterns' } }, 201);
-      expect(s).toMatchObject({
-        user_id: u.id,
-        session_type: 'pattern_detective',
-        status: 'active',
-        message_count: 0,
-        recent_messages: [],
-      });
-      const posted = await stack.api.ok(
-        'postSessionMessage',
-        { params: { id: s.id }, body: { user_id: u.id, content: 'I always procrastinate on Mondays.' } },
-        201,
-      );
-      expect(posted.user_message).toMatchObject({ role: 'user', sequence: 1 });
-      expect(posted.assistant_message).toMatchObject({ role: 'assistant', sequence: 2 });
-      expect((await stack.api.ok('listSessions', { query: { user_id: u.id } })).map((x) => x.id)).toEqual([s.id]);
-      const got = await stack.api.ok('getSession', { params: { id: s.id }, query: { user_id: u.id } });
-      expect(got.message_count).toBe(2);
-      const msgs = await stack.api.ok('sessionMessages', { params: { id: s.id }, query: { user_id: u.id } });
-      expect(msgs.map((m) => m.sequence)).toEqual([1, 2]);
-      const json = await stack.api.ok('exportSession', { params: { id: s.id }, query: { user_id: u.id } });
-      expect(typeof json === 'object' && json.messages.length).toBe(2);
-      const md = await stack.api.ok('exportSession', { params: { id: s.id }, query: { user_id: u.id, format: 'markdown' } });
-      expect(typeof md === 'string' && md.startsWith('# Patterns')).toBe(true);
-      await stack.api.ok('deleteSession', { params: { id: s.id }, query: { user_id: u.id } }, 204);
-      expect(await stack.api.fail('getSession', { params: { id: s.id }, query: { user_id: u.id } }, 404)).toEqual(
-        expectedErrors.sessionNotFound(s.id),
-      );
-      expect(await stack.api.fail('history', { params: { session_id: s.id }, query: { user_id: u.id } }, 404)).toEqual(
-        expectedErrors.sessionNotFound(s.id, 'session_id'),
-      );
-    },
-  );
-
-  it('collection routes answer with and without a trailing slash, without redirects', { meta: { level: 'strict' } }, async () => {
-    const u = await createUser(stack.api);
-    for (const path of ['/api/v1/topics', '/api/v1/topics/']) {
-      const res = await fetch(`${stack.apiUrl}${path}?user_id=${u.id}`, { redirect: 'manual' });
-      expect(res.status).toBe(200);
-    }
+  it('paths answer with and without a trailing slash, without redirects', { meta: { level: 'strict' } }, async () => {
+    const { got: u } = await newUser(stack.api);
+    const get = async (route: RouteId, path: string) => {
+      const res = await fetch(`${stack.apiUrl}${path}`, { redirect: 'manual' });
+      return parseOutcome(route, res.status, res.headers.get('content-type') ?? '', await res.text(), {});
+    };
+    // Collection routes are declared with a slash, item routes without.
+    for (const path of ['/api/v1/topics', '/api/v1/topics/'])
+      expect(await get('listTopics', `${path}?user_id=${u.id}`), path).toMatchObject({ status: 200, body: [] });
+    for (const path of [`/api/v1/users/${u.id}`, `/api/v1/users/${u.id}/`])
+      expect(await get('getUser', path), path).toMatchObject({ status: 200, body: u });
+    for (const path of ['/health', '/health/']) expect(await get('liveness', path), path).toMatchObject({ status: 200 });
+    for (const path of ['/api/v1/health', '/api/v1/health/']) expect(await get('readiness', path), path).toMatchObject({ status: 200 });
+    const created = await fetch(`${stack.apiUrl}/api/v1/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(fixtures().user()),
+      redirect: 'manual',
+    });
+    expect(parseOutcome('createUser', created.status, created.headers.get('content-type') ?? '', await created.text(), {}).status).toBe(
+      201,
+    );
   });
 });

@@ -19,7 +19,10 @@ describe('PostgreSQL stopped and started under a running backend', { meta: { cla
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(down.status).toBe(503);
     expect(down.body).toMatchObject({ status: 'unhealthy', database_available: false, service_stats: null });
-    expect(await stack.api.ok('readiness', {}, 503)).toMatchObject({ status: 'unhealthy', components: { database: { status: 'down' } } });
+    expect(await stack.api.ok('readiness', {}, 503)).toMatchObject({
+      status: 'unhealthy',
+      components: { database: { status: 'down', latency_ms: null, error: expect.any(String) }, llm: { status: 'up' } },
+    });
     expect(await stack.api.fail('createEntry', { body: { user_id: u.id, title: 'during', content: fixtures().entryText() } }, 503)).toEqual(
       expectedErrors.databaseUnavailable(),
     );
@@ -27,6 +30,10 @@ describe('PostgreSQL stopped and started under a running backend', { meta: { cla
       expectedErrors.databaseUnavailable(),
     );
     expect(await stack.api.fail('listEntries', { query: { user_id: u.id } }, 503)).toEqual(expectedErrors.databaseUnavailable());
+    expect(await stack.api.fail('createUser', { body: fixtures().user() }, 503)).toEqual(expectedErrors.databaseUnavailable());
+    // What needs no database is unaffected: liveness, and bad input is still named before any query.
+    expect(await stack.api.ok('liveness', {}, 200)).toEqual({ status: 'ok' });
+    expect(await stack.api.fail('getUser', { params: { id: 'nope' } }, 422)).toEqual(expectedErrors.validation('id'));
 
     await stack.postgres.start();
     await waitFor(async () => (await stack.api.call('chatHealth')).status === 200, { timeoutMs: 20_000, what: 'backend to recover' });
