@@ -4,11 +4,12 @@
  *
  * Only code the `unit` vitest project can kill is mutated: Stryker's instrumentation reaches only code that
  * runs inside the vitest worker, never the backend child processes the integration project starts.
- * src/services and src/server are mutated because unit tests run them in-process over a real embedded
- * PostgreSQL and the msw Ollama stub: src/server/app.test.ts builds the app (`buildApp` + `app.inject`) and
- * drives every route of the table.
- * `testFiles` lists the unit test files (the `unit` project's include patterns minus src/stack, whose tests
- * boot real PostgreSQL and exercise no mutated file).
+ * src/services and src/server are mutated because the integration files run the app in the vitest worker
+ * (helpers/stack.ts: buildApp on the file's cloned database) unless they need a process; tests/contract
+ * drives every route of the table. Files whose backend is a child process cover no mutant and are only
+ * run in the dry run.
+ * `testFiles` lists the unit test files (minus src/stack, whose tests boot real PostgreSQL and exercise
+ * no mutated file) and the integration files.
  *
  * Reports: reports/mutation/mutation.html, reports/mutation/mutation.json, and the table on stdout.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
@@ -43,6 +44,7 @@ export default {
     'src/contract/**/*.test.ts',
     'fixtures/**/*.test.ts',
     'helpers/**/*.test.ts',
+    'tests/**/*.test.ts',
   ],
   coverageAnalysis: 'perTest',
   // Static mutants (module-level tables: the lexicon's word lists, populate's themes) need a fresh module
