@@ -2,10 +2,18 @@ import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // Three projects: `unit` runs pure code and in-process stubs (no database, no child process; seconds);
-// `process` holds the supervisor's own tests, which boot real PostgreSQL clusters and backend children;
-// `integration` boots the stack once in globalSetup and hands it to workers through provide/inject.
-// `npx vitest run --project unit` is the quick loop.
-const PROCESS_TESTS = ['src/stack/backend.test.ts', 'src/stack/boot.test.ts', 'src/stack/postgres.test.ts'];
+// `process` holds the tests under src/ that boot a real PostgreSQL cluster of their own or backend
+// children (the supervisor's tests, and code run in-process over a real database); `integration` boots
+// the stack once in globalSetup and hands it to workers through provide/inject.
+// `npx vitest run --project unit` is the quick loop. A new src/ test that boots PostgreSQL belongs here.
+const PROCESS_TESTS = [
+  'src/stack/backend.test.ts',
+  'src/stack/boot.test.ts',
+  'src/stack/postgres.test.ts',
+  'src/populate/populate.test.ts',
+  'src/populate/populate.faults.test.ts',
+  'src/services/write-path.test.ts',
+];
 /** A deployment under test (README "Testing your own deployment") instead of the bundled backend. */
 const external = Boolean(process.env.JOURNAL_API_URL || process.env.JOURNAL_TARGET_IMAGE);
 
