@@ -120,7 +120,7 @@ describe('a request racing the delete of its object answers as if the two ran on
     const waiting = async () =>
       (
         await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity
-          WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`.execute(stack.db)
+          WHERE datname = current_database() AND backend_type = 'client backend' AND wait_event_type = 'Lock'`.execute(stack.db)
       ).rows[0]!.n;
     const create = await stack.db.transaction().execute(async (trx) => {
       await sql`LOCK TABLE entries IN ACCESS EXCLUSIVE MODE`.execute(trx);
