@@ -2,12 +2,13 @@
 /**
  * Mutation testing of the suite: `npm run mutate` (script: "mutate": "stryker run").
  *
- * Only code the `unit` vitest project can kill is mutated: Stryker's instrumentation reaches only code that
- * runs inside the vitest worker, never the backend child processes the integration project starts.
- * src/services and src/server are mutated because the integration files run the app in the vitest worker
- * (helpers/stack.ts: buildApp on the file's cloned database) unless they need a process; tests/contract
- * drives every route of the table. Files whose backend is a child process cover no mutant and are only
- * run in the dry run.
+ * Only code that runs inside a vitest worker can be killed: Stryker's instrumentation never reaches the
+ * backend child processes the integration project starts. src/services and src/server are mutated because
+ * tests run them in the worker: src/services/*.test.ts call the services over their own embedded
+ * PostgreSQL, the population's unit tests run the CLI against the real app in-process
+ * (src/populate/testing/app.ts), and the integration files run the app in the worker (helpers/stack.ts:
+ * buildApp on the file's cloned database) unless they need a process; tests/contract drives every route of
+ * the table. Files whose backend is a child process cover no mutant and are only run in the dry run.
  * `testFiles` lists the unit test files (minus src/stack, whose tests boot real PostgreSQL and exercise
  * no mutated file) and the integration files.
  *
@@ -41,6 +42,7 @@ export default {
     'src/ai/**/*.test.ts',
     'src/populate/**/*.test.ts',
     'src/server/**/*.test.ts',
+    'src/services/**/*.test.ts',
     'src/contract/**/*.test.ts',
     'fixtures/**/*.test.ts',
     'helpers/**/*.test.ts',
