@@ -77,6 +77,29 @@ export class ApiClient {
     return this.conformance === 'strict' || !this.document || this.document.operation(spec.method, spec.path) !== undefined;
   }
 
+  /**
+   * Whether the target must reject this value of this input field. Under the strict contract: always (the
+   * caller sends what our contract forbids). At the behaviour level only where the target's own document
+   * declares the field and its schema forbids the value too; a field it does not declare is ignored by it,
+   * and a value its contract allows is not bad input there (only "never a 5xx" still holds).
+   */
+  mustReject(route: RouteId, where: 'params' | 'query' | 'body', field: string, value: unknown): boolean {
+    if (this.conformance === 'strict') return true;
+    const spec = routes[route];
+    const op = this.document?.operation(spec.method, spec.path);
+    if (!op) return true;
+    const schema = this.document!.inputField(op, where, field);
+    if (schema === undefined) return false;
+    if (schema === null) return true;
+    const candidates = [value];
+    // Query and path values travel as text; the target reads numbers and booleans out of it.
+    if (where !== 'body' && typeof value === 'string') {
+      if (value.trim() !== '' && !Number.isNaN(Number(value))) candidates.push(Number(value));
+      if (value === 'true' || value === 'false') candidates.push(value === 'true');
+    }
+    return !candidates.some((v) => schema.safeParse(v).success);
+  }
+
   path(route: RouteId, params: Record<string, string> = {}): string {
     return this.client.path(route, params);
   }

@@ -95,8 +95,9 @@ export function unmet(needs: readonly Need[], level: Level): string | null {
  */
 export async function clientOptions(
   apiUrl: string,
-): Promise<{ conformance: Conformance; document: TargetDocument | null; fetch: typeof fetch }> {
+): Promise<{ conformance: Conformance; document: TargetDocument | null; fetch: typeof fetch; timeoutMs: number }> {
   const t = runTarget();
   if (t.conformance === 'behaviour' && !t.document) t.document = await TargetDocument.load(apiUrl, t.fetch);
-  return { conformance: t.conformance, document: t.document, fetch: t.fetch };
+  // Each attempt has its own deadline inside targetFetch, so waiting out a 429 does not time the request out.
+  return { conformance: t.conformance, document: t.document, fetch: t.fetch, timeoutMs: 0 };
 }

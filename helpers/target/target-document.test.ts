@@ -94,3 +94,32 @@ describe('schemas per method', () => {
     expect(d.check(post, 200, [])).not.toEqual([]);
   });
 });
+
+describe('input fields of the target', () => {
+  const d = new TargetDocument('t', {
+    openapi: '3.1.0',
+    paths: {
+      '/e/{entry_id}': {
+        get: {
+          parameters: [
+            { name: 'entry_id', in: 'path', schema: { type: 'string' } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1 } },
+          ],
+          responses: {},
+        },
+      },
+      '/e/': { post: { requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/In' } } } }, responses: {} } },
+    },
+    components: { schemas: { In: { type: 'object', properties: { title: { type: 'string' } } } } },
+  });
+
+  it('finds query, path (by position when named otherwise) and body fields, and nothing it does not declare', () => {
+    const get = d.operation('GET', '/e/{id}')!;
+    expect(d.inputField(get, 'query', 'limit')!.safeParse(0).success).toBe(false);
+    expect(d.inputField(get, 'params', 'id')!.safeParse('x').success).toBe(true);
+    expect(d.inputField(get, 'query', 'user_id')).toBeUndefined();
+    const post = d.operation('POST', '/e/')!;
+    expect(d.inputField(post, 'body', 'title')!.safeParse(5).success).toBe(false);
+    expect(d.inputField(post, 'body', 'created_at')).toBeUndefined();
+  });
+});

@@ -10,6 +10,8 @@ interface Operation {
   method: string;
   path: string;
   responses: Record<string, { content?: Record<string, { schema?: Json }> }>;
+  parameters?: { name: string; in: string; schema?: Json }[];
+  requestBody?: { content?: Record<string, { schema?: Json }> };
 }
 
 /** `/a/{x}/b` and `/a/{id}/b` are the same route; literal segments beat parameters when both match. */
@@ -33,7 +35,7 @@ export class TargetDocument {
           this.ops.push({
             method: method.toUpperCase(),
             segs: segments(path),
-            op: { method: method.toUpperCase(), path, responses: (op as Operation).responses },
+            op: { ...(op as Operation), method: method.toUpperCase(), path },
           });
         }
       }
@@ -68,6 +70,32 @@ export class TargetDocument {
     if (!schema) return [];
     const r = schema.safeParse(body);
     return r.success ? [] : r.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  }
+
+  /**
+   * The target's own schema for one input field of an operation: undefined when it declares no such field
+   * (it ignores it), null when it declares one whose schema cannot be read.
+   */
+  inputField(op: Operation, where: 'params' | 'query' | 'body', field: string): z.ZodType | null | undefined {
+    let schema: Json | undefined;
+    if (where === 'body') {
+      let body = op.requestBody?.content?.['application/json']?.schema;
+      const ref = typeof body?.$ref === 'string' ? body.$ref.replace('#/components/schemas/', '') : undefined;
+      if (ref) body = this.defs[ref] as Json | undefined;
+      schema = (body?.properties as Record<string, Json> | undefined)?.[field];
+    } else {
+      const at = where === 'params' ? 'path' : 'query';
+      schema = op.parameters?.find((p) => p.in === at && p.name === field)?.schema;
+      // Path parameters are named per document ({id} here, {entry_id} there): a lone one is the same field.
+      if (!schema && at === 'path') {
+        const path = op.parameters?.filter((p) => p.in === 'path') ?? [];
+        if (path.length === 1) schema = path[0]!.schema;
+      }
+    }
+    if (!schema) return undefined;
+    const key = `${op.method} ${op.path} ${where}.${field}`;
+    if (!this.compiled.has(key)) this.compiled.set(key, this.compile(schema));
+    return this.compiled.get(key) ?? null;
   }
 
   private compile(schema: Json | undefined): z.ZodType | null {

@@ -106,7 +106,7 @@ export default class VerdictReporter implements Reporter {
       level: meta.level ?? 'behaviour',
       classes: meta.classes ?? [],
       verdict,
-      reason: r.state === 'failed' && r.errors?.[0]?.message ? fullReason(r.errors[0].message) : reason,
+      reason: r.state === 'failed' && r.errors?.[0]?.message ? fullReason(r.errors[0].message, r.errors[0].diff) : reason,
       exchanges: meta.exchanges ?? [],
       differences: meta.differences ?? [],
       rateLimited: meta.rateLimited ?? { count: 0, totalMs: 0 },
@@ -114,8 +114,17 @@ export default class VerdictReporter implements Reporter {
   }
 }
 
-function fullReason(message: string): string {
-  return message.split('\n').slice(0, 6).join('\n').slice(0, 1200);
+const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
+
+/** The error and, for a comparison, the lines of its diff that differ (what the target answered). */
+function fullReason(message: string, diff?: string): string {
+  const head = message.split('\n').slice(0, 6).join('\n').slice(0, 1200);
+  if (!diff) return head;
+  const changed = stripAnsi(diff)
+    .split('\n')
+    .filter((l) => /^\s*[-+]/.test(l))
+    .slice(0, 24);
+  return `${head}\n${changed.join('\n')}`.slice(0, 3000);
 }
 
 function totals(rows: Row[]) {

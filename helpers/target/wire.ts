@@ -38,6 +38,8 @@ export function record(e: Exchange): void {
 
 /** The longest single wait and the most waits per request: a limiter that never lets up fails the test. */
 export const RATE_LIMIT = { maxWaitMs: 65_000, maxRetries: 3 };
+/** Each attempt's own deadline: a wait for Retry-After is not charged to the request it delays. */
+export const ATTEMPT_TIMEOUT_MS = 30_000;
 
 /** Seconds or an HTTP date, as RFC 9110 allows; unparseable → null. */
 export function retryAfterMs(value: string | null, now = Date.now()): number | null {
@@ -61,7 +63,15 @@ export function targetFetch(headers?: HeaderSource, base: typeof fetch = globalT
     for (const [k, v] of Object.entries((await headers?.({ method, url })) ?? {})) merged.set(k, v);
     const body = typeof init.body === 'string' ? init.body : undefined;
     for (let attempt = 0; ; attempt++) {
-      const res = await base(input, { ...init, headers: merged });
+      const timeout = AbortSignal.timeout(ATTEMPT_TIMEOUT_MS);
+      const res = await base(input, {
+        ...init,
+        headers: merged,
+        signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout,
+      }).catch((err: unknown) => {
+        if (timeout.aborted) throw new Error(`no answer within ${ATTEMPT_TIMEOUT_MS} ms (attempt ${attempt + 1})`, { cause: err });
+        throw err;
+      });
       const text = await res.clone().text();
       record({
         method,

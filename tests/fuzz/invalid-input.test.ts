@@ -112,8 +112,12 @@ describe('fuzz: invalid params, queries and bodies for every route', { meta: { c
           (input[m.where] as Record<string, unknown>)[m.field] = m.value;
           const out = await stack.api.call(id, input);
           expect(out.status, `${id} ${m.where}.${m.field}=${JSON.stringify(m.value)}`).toBeLessThan(500);
+          // What the target's own contract allows (or a field it does not have) need not be rejected there.
+          if (!stack.api.mustReject(id, m.where, m.field, m.value)) return;
           expect(out.ok, `${id} accepted ${m.where}.${m.field}=${JSON.stringify(m.value)}`).toBe(false);
-          if (!out.ok && out.status === 422) expect(out.body.details.map((d) => d.path.split('.')[0])).toContain(m.field);
+          // Path parameters go by the target's own names ({entry_id} for our {id}).
+          const named = stack.api.conformance === 'strict' || m.where !== 'params';
+          if (!out.ok && out.status === 422 && named) expect(out.body.details.map((d) => d.path.split('.')[0])).toContain(m.field);
         }),
         { numRuns: RUNS, seed: stack.info.seed, verbose: true },
       );

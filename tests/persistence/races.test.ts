@@ -22,7 +22,9 @@ const seen = (r: PromiseSettledResult<Answered>) =>
       ? `${r.value.status}`
       : `${r.value.status} ${r.value.body.error}`;
 
-describe('a request racing the delete of its object answers as if the two ran one after the other', () => {
+// Reads this project's rows to check each race's final state.
+const declared = { meta: { classes: [25, 26], needs: ['bundled' as const] } };
+describe('a request racing the delete of its object answers as if the two ran one after the other', declared, () => {
   it('POST /chat/conversation/{id}/end racing DELETE /sessions/{id}: 200 or 404 session_not_found, and the row agrees', async () => {
     const u = await createUser(stack.api);
     const sessions = await Promise.all(
