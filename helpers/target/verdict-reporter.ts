@@ -118,7 +118,7 @@ const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
 
 /** The error and, for a comparison, the lines of its diff that differ (what the target answered). */
 function fullReason(message: string, diff?: string): string {
-  const head = message.split('\n').slice(0, 6).join('\n').slice(0, 1200);
+  const head = message.split('\n').slice(0, 14).join('\n').slice(0, 2000);
   if (!diff) return head;
   const changed = stripAnsi(diff)
     .split('\n')
