@@ -14,6 +14,8 @@ const GUARANTEES: Record<string, string> = {
   fuzz: 'bad input rejected (fuzzed)',
   populate: 'the population CLI',
   stack: 'npm start',
+  hostile: 'hostile input and protocol errors',
+  faults: 'faults in PostgreSQL and between processes',
 };
 
 type Verdict = 'passed' | 'failed' | 'not applicable';

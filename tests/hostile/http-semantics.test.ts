@@ -12,7 +12,7 @@ const stack = useStack();
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'] as const;
 const samplePath = (p: string) => p.replace(/\{\w+\}/g, '00000000-0000-4000-8000-000000000000');
 
-describe('405 with Allow for a method a path does not support', () => {
+describe('405 with Allow for a method a path does not support', { meta: { level: 'strict' } }, () => {
   const byPath = new Map<string, Set<string>>();
   for (const r of routeList) (byPath.get(r.path) ?? byPath.set(r.path, new Set()).get(r.path)!).add(r.method);
 
@@ -42,7 +42,7 @@ describe('405 with Allow for a method a path does not support', () => {
   });
 });
 
-describe('#18 protocol errors in the envelope; an empty JSON body is no body', () => {
+describe('#18 protocol errors in the envelope; an empty JSON body is no body', { meta: { level: 'strict' } }, () => {
   const head = (lines: string[]) => `${lines.join('\r\n')}\r\n\r\n`;
 
   it('bad Content-Length, Content-Length with Transfer-Encoding, NUL in the path, junk → 400 envelope', async () => {

@@ -8,7 +8,7 @@ import { envelopeOf, rawExchange } from './raw-http.js';
 // A child process: the guarantee is about the server's own sockets, configured from its environment.
 const stack = useStack({ process: true, env: { REQUEST_TIMEOUT_MS: '700' } });
 
-describe('#17 a request whose body never arrives', () => {
+describe('#17 a request whose body never arrives', { meta: { needs: ['process'] } }, () => {
   it('is answered 408 in the envelope and the connection is closed', async () => {
     const head = [
       'POST /api/v1/users/ HTTP/1.1',

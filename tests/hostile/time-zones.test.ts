@@ -9,7 +9,7 @@ const stack = useStack();
 
 const VARIANTS = ['AmeRICa/argenTIna/comodrivadavia', 'america/argentina/comodrivadavia', 'AMERICA/ARGENTINA/COMODRIVADAVIA'];
 
-describe('#3 time zone case variants', () => {
+describe('#3 time zone case variants', { meta: { level: 'strict', classes: [18] } }, () => {
   it("a user's timezone is stored and answered in one canonical spelling, whatever case it was sent in", async () => {
     const zones = new Set<string>();
     for (const timezone of [...VARIANTS, 'America/Argentina/ComodRivadavia']) {

@@ -25,7 +25,7 @@ async function backwardsConversation(userId: string, start: string, turns: numbe
   return { sessionId: sessionId!, sent };
 }
 
-describe('a conversation is listed in the order it was sent, whatever times its turns carry', () => {
+describe('a conversation is listed in the order it was sent, whatever times its turns carry', { meta: { classes: [13] } }, () => {
   it('history, session messages and export follow sequence when context_metadata.timestamp goes backwards', async () => {
     const u = await createUser(stack.api);
     const { sessionId, sent } = await backwardsConversation(u.id, '2025-06-10T12:00:00Z', 4);

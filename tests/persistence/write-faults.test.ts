@@ -55,59 +55,65 @@ function withDatabase(): boolean {
   return stack.has('database');
 }
 
-describe('a turn whose reply cannot be stored is not stored at all, and the answer says so', () => {
-  it('POST /chat/message opening a session: 503, no session, no message', async () => {
-    if (!withDatabase()) return;
-    const u = await createUser(stack.api);
-    await failRepliesOf(u.id);
-    expect(await stack.api.fail('chatMessage', { body: { user_id: u.id, message: 'Will this be kept?' } }, 503)).toMatchObject(unavailable);
-    expect(await stored(u.id)).toEqual({ sessions: [], messages: [], keys: [] });
-  });
-
-  it('POST /chat/message continuing a session: 503, the session and its counters unchanged', async () => {
-    if (!withDatabase()) return;
-    const u = await createUser(stack.api);
-    const first = await stack.api.ok('chatMessage', { body: { user_id: u.id, message: 'A first turn that is kept.' } });
-    const before = await stored(u.id);
-    await failRepliesOf(u.id);
-    const body = { user_id: u.id, session_id: first.session_id, message: 'A second turn that is not.' };
-    expect(await stack.api.fail('chatMessage', { body }, 503)).toMatchObject(unavailable);
-    expect(await stored(u.id)).toEqual(before);
-    // With an Idempotency-Key the key is not kept either: once the fault is gone the same request writes
-    // its turn exactly once.
-    const key = randomUUID();
-    expect(await stack.api.fail('chatMessage', { body, headers: { 'Idempotency-Key': key } }, 503)).toMatchObject(unavailable);
-    expect(await stored(u.id)).toEqual(before);
-    await healReplies(u.id);
-    const retried = await stack.api.ok('chatMessage', { body, headers: { 'Idempotency-Key': key } });
-    expect(retried.processing_metadata.turn_count).toBe(2);
-    const after = await stored(u.id);
-    expect(after.messages.map((m) => [m.sequence, m.role])).toEqual([
-      [1, 'user'],
-      [2, 'assistant'],
-      [3, 'user'],
-      [4, 'assistant'],
-    ]);
-    expect(after.sessions.map((s) => [s.message_count, s.user_turns])).toEqual([[4, 2]]);
-  });
-
-  it('POST /sessions/{id}/messages: 503, the session and its counters unchanged', async () => {
-    if (!withDatabase()) return;
-    const u = await createUser(stack.api);
-    const s = await stack.api.ok('createSession', { body: { user_id: u.id, session_type: 'reflection_buddy' } }, 201);
-    await stack.api.ok('postSessionMessage', { params: { id: s.id }, body: { user_id: u.id, content: 'Kept.', role: 'user' } }, 201);
-    const before = await stored(u.id);
-    await failRepliesOf(u.id);
-    for (const headers of [{}, { 'Idempotency-Key': randomUUID() }] as Record<string, string>[]) {
-      const out = await stack.api.fail(
-        'postSessionMessage',
-        { params: { id: s.id }, body: { user_id: u.id, content: 'Not kept.', role: 'user' }, headers },
-        503,
+describe(
+  'a turn whose reply cannot be stored is not stored at all, and the answer says so',
+  { meta: { classes: [9], needs: ['bundled'] } },
+  () => {
+    it('POST /chat/message opening a session: 503, no session, no message', async () => {
+      if (!withDatabase()) return;
+      const u = await createUser(stack.api);
+      await failRepliesOf(u.id);
+      expect(await stack.api.fail('chatMessage', { body: { user_id: u.id, message: 'Will this be kept?' } }, 503)).toMatchObject(
+        unavailable,
       );
-      expect(out).toMatchObject(unavailable);
+      expect(await stored(u.id)).toEqual({ sessions: [], messages: [], keys: [] });
+    });
+
+    it('POST /chat/message continuing a session: 503, the session and its counters unchanged', async () => {
+      if (!withDatabase()) return;
+      const u = await createUser(stack.api);
+      const first = await stack.api.ok('chatMessage', { body: { user_id: u.id, message: 'A first turn that is kept.' } });
+      const before = await stored(u.id);
+      await failRepliesOf(u.id);
+      const body = { user_id: u.id, session_id: first.session_id, message: 'A second turn that is not.' };
+      expect(await stack.api.fail('chatMessage', { body }, 503)).toMatchObject(unavailable);
       expect(await stored(u.id)).toEqual(before);
-    }
-    const session = await stack.api.ok('getSession', { params: { id: s.id }, query: { user_id: u.id } });
-    expect([session.message_count, session.last_activity]).toEqual([2, before.sessions[0]!.last_activity.toISOString()]);
-  });
-});
+      // With an Idempotency-Key the key is not kept either: once the fault is gone the same request writes
+      // its turn exactly once.
+      const key = randomUUID();
+      expect(await stack.api.fail('chatMessage', { body, headers: { 'Idempotency-Key': key } }, 503)).toMatchObject(unavailable);
+      expect(await stored(u.id)).toEqual(before);
+      await healReplies(u.id);
+      const retried = await stack.api.ok('chatMessage', { body, headers: { 'Idempotency-Key': key } });
+      expect(retried.processing_metadata.turn_count).toBe(2);
+      const after = await stored(u.id);
+      expect(after.messages.map((m) => [m.sequence, m.role])).toEqual([
+        [1, 'user'],
+        [2, 'assistant'],
+        [3, 'user'],
+        [4, 'assistant'],
+      ]);
+      expect(after.sessions.map((s) => [s.message_count, s.user_turns])).toEqual([[4, 2]]);
+    });
+
+    it('POST /sessions/{id}/messages: 503, the session and its counters unchanged', async () => {
+      if (!withDatabase()) return;
+      const u = await createUser(stack.api);
+      const s = await stack.api.ok('createSession', { body: { user_id: u.id, session_type: 'reflection_buddy' } }, 201);
+      await stack.api.ok('postSessionMessage', { params: { id: s.id }, body: { user_id: u.id, content: 'Kept.', role: 'user' } }, 201);
+      const before = await stored(u.id);
+      await failRepliesOf(u.id);
+      for (const headers of [{}, { 'Idempotency-Key': randomUUID() }] as Record<string, string>[]) {
+        const out = await stack.api.fail(
+          'postSessionMessage',
+          { params: { id: s.id }, body: { user_id: u.id, content: 'Not kept.', role: 'user' }, headers },
+          503,
+        );
+        expect(out).toMatchObject(unavailable);
+        expect(await stored(u.id)).toEqual(before);
+      }
+      const session = await stack.api.ok('getSession', { params: { id: s.id }, query: { user_id: u.id } });
+      expect([session.message_count, session.last_activity]).toEqual([2, before.sessions[0]!.last_activity.toISOString()]);
+    });
+  },
+);
