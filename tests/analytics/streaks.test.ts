@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useStack } from '../../helpers/stack.js';
-import { createUser, fixtures } from '../../helpers/users.js';
+import { newEntry } from '../../helpers/factories.js';
+import { createUser } from '../../helpers/users.js';
 import { instantAt, localDateOf, shiftDate } from './oracle.js';
 
 const stack = useStack();
@@ -12,12 +13,9 @@ describe('streaks', { meta: { classes: [18, 23] } }, () => {
     const today = localDateOf(new Date(), tz);
     // 120 consecutive days ending yesterday, then a gap, then 3 older days.
     const dates = [...Array.from({ length: 120 }, (_, i) => shiftDate(today, -1 - i)), ...[0, 1, 2].map((i) => shiftDate(today, -130 - i))];
-    for (const d of dates)
-      await stack.api.ok(
-        'createEntry',
-        { body: { user_id: u.id, title: d, content: fixtures().entryText(), created_at: instantAt(d, 21, 0, tz).toISOString() } },
-        201,
-      );
+    // The content is drawn for every date before the first await, in order, so the seed alone decides it;
+    // the writes then go at once (the order in which they land changes no figure).
+    await Promise.all(dates.map((d) => newEntry(stack.api, u, { title: d, created_at: instantAt(d, 21, 0, tz).toISOString() })));
     const w = await stack.api.ok('writingAnalytics', { query: { user_id: u.id, days: 365 } });
     expect(w.streak_info).toEqual({
       current_streak: 120,

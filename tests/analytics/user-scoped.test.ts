@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiClient } from '../../helpers/api.js';
 import { useStack } from '../../helpers/stack.js';
+import { newEntry } from '../../helpers/factories.js';
 import { createUser, fixtures } from '../../helpers/users.js';
 import type { Entry } from '../../src/contract/entries.js';
 import type { Language } from '../../src/contract/enums.js';
@@ -9,8 +10,7 @@ import { expectedMood, expectedWriting, instantAt, localDateOf, recentOffsetChan
 const stack = useStack();
 
 async function write(api: ApiClient, userId: string, at: Date, language: Language = 'en'): Promise<Entry> {
-  const b = fixtures().entry(language);
-  return api.ok('createEntry', { body: { user_id: userId, title: b.title, content: b.content, created_at: at.toISOString() } }, 201);
+  return (await newEntry(api, userId, { created_at: at.toISOString(), language })).got;
 }
 
 /** Asks the API and the oracle for the same window; a window crossing midnight mid-call may match either side. */

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { CallInput, RawInput } from '../../helpers/api.js';
 import { expectedErrors } from '../../helpers/errors.js';
 import { useStack } from '../../helpers/stack.js';
-import { createUser, fixtures } from '../../helpers/users.js';
+import { newChatTurn, newEntry, newSession, newTopic } from '../../helpers/factories.js';
+import { createUser } from '../../helpers/users.js';
 import type { RouteId } from '../../src/contract/routes.js';
 import { DEV_USER_ID } from '../../src/contract/enums.js';
 
@@ -25,14 +26,10 @@ const failed = (route: RouteId, input: CallInput<RouteId> | RawInput, status: nu
 /** Builds a user with one of everything, through the API. */
 async function populatedUser() {
   const u = await createUser(stack.api);
-  const topic = await stack.api.ok('createTopic', { body: { user_id: u.id, name: fixtures().topicName() } });
-  const entry = await stack.api.ok(
-    'createEntry',
-    { body: { user_id: u.id, title: 't', content: fixtures().entryText(), topic_id: topic.id } },
-    201,
-  );
-  const chat = await stack.api.ok('chatMessage', { body: { user_id: u.id, message: 'Hello there', session_type: 'reflection_buddy' } });
-  const session = await stack.api.ok('createSession', { body: { user_id: u.id, session_type: 'free_chat' } }, 201);
+  const { got: topic } = await newTopic(stack.api, u);
+  const { got: entry } = await newEntry(stack.api, u, { topic_id: topic.id });
+  const { got: chat } = await newChatTurn(stack.api, u, { session_type: 'reflection_buddy' });
+  const { got: session } = await newSession(stack.api, u, { session_type: 'free_chat' });
   return { u, topic, entry, chat, session };
 }
 
@@ -61,7 +58,7 @@ describe('identity: the user id given is the one stored and read', () => {
     const before = await devUserRows();
     await populatedUser();
     expect(await devUserRows()).toBe(before);
-    await stack.api.ok('createEntry', { body: { user_id: DEV_USER_ID, title: 'named', content: fixtures().entryText() } }, 201);
+    await newEntry(stack.api, DEV_USER_ID);
     expect(await devUserRows()).toBe(before + 1);
   });
 
