@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ALL_FAULTS, type FaultRecord, injectFault, schedule, shortSchedule, unavailable } from '../../helpers/fault-schedule.js';
 import { BACKEND_APP, stallPostgres, tagBackend, terminateBackendConnections } from '../../helpers/faults.js';
 import { check, observe } from '../../helpers/history.js';
-import { Load } from '../../helpers/load.js';
+import { classify, Load } from '../../helpers/load.js';
 import { useStack } from '../../helpers/stack.js';
 import { useProxy } from '../../helpers/use-proxy.js';
 import { createUser, fixtures } from '../../helpers/users.js';
@@ -31,16 +31,16 @@ async function timed<T>(f: () => Promise<T>): Promise<{ out: T; ms: number }> {
 }
 
 describe('faults under concurrent writers', { meta: { classes: [9, 13], needs: ['process', 'private-postgres'] } }, () => {
-  it('PostgreSQL ends the backend connections under 10 concurrent writers, 4 times: 503s (never a crash or a 500), recovery by itself, nothing acknowledged lost', async (ctx) => {
+  it('PostgreSQL ends the backend connections under 10 concurrent writers, 3 times: 503s (never a crash or a 500), recovery by itself, nothing acknowledged lost', async (ctx) => {
     stack.require(ctx, 'database', 'restart');
     const seed = stack.info.seed;
     const users = await Promise.all(Array.from({ length: 10 }, () => createUser(stack.api)));
     const pid = stack.backend.pid;
     const load = new Load(stack.api, users, { seed }).start();
     let ended = 0;
-    for (let round = 1; round <= 4; round++) {
+    for (let round = 1; round <= 3; round++) {
       // Terminate only once writes are flowing, so connections are checked out mid-request.
-      const target = round * 10;
+      const target = round * 8;
       await waitFor(() => load.acknowledged() >= target || !stack.backend.isRunning(), {
         timeoutMs: 20_000,
         intervalMs: 5,
@@ -49,7 +49,7 @@ describe('faults under concurrent writers', { meta: { classes: [9, 13], needs: [
       expect(stack.backend.isRunning(), `backend died (round ${round}):\n${stack.backend.output().slice(-15).join('\n')}`).toBe(true);
       ended += await terminateBackendConnections(stack.db);
     }
-    await waitFor(() => load.acknowledged() >= 50 || !stack.backend.isRunning(), {
+    await waitFor(() => load.acknowledged() >= 32 || !stack.backend.isRunning(), {
       timeoutMs: 20_000,
       intervalMs: 5,
       what: 'writes after the last fault',
@@ -71,6 +71,7 @@ describe('faults under concurrent writers', { meta: { classes: [9, 13], needs: [
     await waitFor(() => load.acknowledged() >= 8, { timeoutMs: 20_000, intervalMs: 5, what: 'writes before the stall' });
     const stall = stallPostgres(stack.postgres);
     let resumedAt = 0;
+    let written: { status: number; body: unknown } | undefined;
     try {
       const [health, write, read] = await Promise.all([
         timed(() => stack.api.call('chatHealth')),
@@ -81,6 +82,7 @@ describe('faults under concurrent writers', { meta: { classes: [9, 13], needs: [
       expect(health.out.body).toMatchObject({ status: 'unhealthy', database_available: false });
       for (const r of [health, write, read]) expect(r.ms).toBeLessThan(FAST_MS);
       expect(write.out.status).toBe(503);
+      written = write.out;
       expect(read.out).toMatchObject({ status: 503, body: { error: 'database_unavailable' } });
     } finally {
       stall.resume();
@@ -90,9 +92,11 @@ describe('faults under concurrent writers', { meta: { classes: [9, 13], needs: [
     const recoveredMs = performance.now() - resumedAt;
     await load.stop();
     await load.resolve();
-    // Whatever the stalled write answered, the outcome it claimed is the one stored.
+    // The stalled write's answer is true: "nothing was written" means nothing is stored once PostgreSQL runs
+    // again; an answer that admits it does not know allows at most one entry.
     const entries = await stack.api.ok('listEntries', { query: { user_id: u.id } });
-    expect(entries.length).toBeLessThanOrEqual(1);
+    if (classify(written!.status, written!.body)?.outcome === 'failed') expect(entries).toEqual([]);
+    else expect(entries.length).toBeLessThanOrEqual(1);
     const observed = await Promise.all(load.users.map((id, i) => observe(stack.api, i, id)));
     expect(check(load.history, observed), `seed ${stack.info.seed}: ${load.history.summary()}`).toEqual([]);
     const slowest = Math.max(...load.history.ops.flatMap((o) => o.attempts.map((a) => a.ms)));
