@@ -23,7 +23,7 @@ const allStrings = (v: unknown): string[] =>
         ? Object.values(v).flatMap(allStrings)
         : [];
 
-describe('a model that writes NUL or lone surrogates', () => {
+describe('a model that writes NUL or lone surrogates', { meta: { level: 'strict', classes: [27], needs: ['model-stub'] } }, () => {
   for (const [name, taint] of Object.entries(TAINTS)) {
     it(`${name}: POST /chat/message answers 200 and stores clean text`, async () => {
       stack.ollama.use(...taintedText(taint, { path: 'chat' }));
