@@ -122,8 +122,10 @@ export function createDb(connectionString: string, opts: DbOptions = {}): DbHand
     ...(opts.applicationName !== undefined && { application_name: opts.applicationName }),
   });
   const onError = opts.onConnectionError ?? logConnectionError;
-  pool.on('error', onError);
+  // Every client gets the handler on connect; pg-pool re-emits an idle client's error on the pool as well,
+  // where it was already reported once.
   pool.on('connect', (client) => watchClient(client, onError));
+  pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, pool, close: () => db.destroy() };
 }
