@@ -1,5 +1,6 @@
+import { createServer, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { databaseFailure, dbOptionsFromEnv, isDatabaseUnavailable } from './connection.js';
+import { createDb, databaseFailure, dbOptionsFromEnv, isDatabaseUnavailable, pingDatabase } from './connection.js';
 
 const err = (fields: { code?: string; message?: string }) => Object.assign(new Error(fields.message ?? 'x'), fields);
 
@@ -63,5 +64,22 @@ describe('dbOptionsFromEnv', () => {
     expect(() => dbOptionsFromEnv({ DB_LOCK_TIMEOUT_MS: 'soon' })).toThrow(/DB_LOCK_TIMEOUT_MS must be an integer/);
     expect(() => dbOptionsFromEnv({ DB_POOL_MAX: '0' })).toThrow(/DB_POOL_MAX/);
     expect(() => dbOptionsFromEnv({ DB_STATEMENT_TIMEOUT_MS: '1000', DB_QUERY_TIMEOUT_MS: '1000' })).toThrow(/must exceed/);
+  });
+});
+
+describe('pingDatabase', () => {
+  it('reports a server that accepts connections but never answers (stalled) within its deadline', async () => {
+    // A listening socket that says nothing: what a SIGSTOPped PostgreSQL looks like from here.
+    const sockets: Socket[] = [];
+    const silent = createServer((s) => sockets.push(s));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as { port: number }).port;
+    const h = createDb(`postgres://u:p@127.0.0.1:${port}/d`, { acquireTimeoutMs: 10_000 });
+    const started = performance.now();
+    await expect(pingDatabase(h.db, 200)).rejects.toThrow('the database did not answer within 200 ms');
+    expect(performance.now() - started).toBeLessThan(5_000);
+    for (const s of sockets) s.destroy();
+    await h.close().catch(() => undefined);
+    await new Promise((r) => silent.close(r));
   });
 });

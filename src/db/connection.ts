@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 
@@ -149,6 +149,22 @@ export function databaseFailure(err: unknown): 'not_written' | 'unknown' | undef
   );
   if (inner.includes('unknown')) return 'unknown';
   return inner.includes('not_written') ? 'not_written' : undefined;
+}
+
+/**
+ * SELECT 1 with its own deadline, for health probes: a stalled server is reported within timeoutMs, not after
+ * the query deadline. The statement left waiting ends with its connection at the read timeout.
+ */
+export async function pingDatabase(db: Kysely<Database>, timeoutMs = 1_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the database did not answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([sql`SELECT 1`.execute(db), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 // Never sent (refused, no such host, too many connections, server starting up) or cancelled by PostgreSQL

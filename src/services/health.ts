@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { pingDatabase } from '../db/connection.js';
 import type { ChatHealth, ServiceStats } from '../contract/chat.js';
 import type { Readiness } from '../contract/health.js';
 import { chatCounters } from '../db/queries/chat.js';
@@ -22,7 +22,7 @@ type Probe = { up: boolean; latency_ms: number | null; error?: string };
 async function probeDatabase(deps: ServiceDeps): Promise<Probe> {
   const t = performance.now();
   try {
-    await sql`SELECT 1`.execute(deps.db);
+    await pingDatabase(deps.db);
     return { up: true, latency_ms: Math.round((performance.now() - t) * 100) / 100 };
   } catch (e) {
     return { up: false, latency_ms: null, error: e instanceof Error ? e.message : String(e) };
