@@ -5,9 +5,9 @@ import { useStack } from '../../helpers/stack.js';
 import { createUser, fixtures } from '../../helpers/users.js';
 
 // Short server-side timeouts so a blocked write is cancelled by PostgreSQL in 0.3 s; the lock is
-// held far longer (1.5 s), so an answer that came only after the lock went away cannot pass for a timeout.
+// held far longer (2.5 s), so an answer that came only after the lock went away cannot pass for a timeout.
 const stack = useStack({ needs: ['database'], env: { DB_LOCK_TIMEOUT_MS: '300', DB_STATEMENT_TIMEOUT_MS: '1000' } });
-const HOLD_MS = 1_500;
+const HOLD_MS = 2_500;
 
 async function whileLocked<T>(table: 'chat_sessions' | 'users', id: string, during: () => Promise<T>): Promise<{ result: T; ms: number }> {
   const lock = await holdRowLock(stack.databaseUrl, table, id);

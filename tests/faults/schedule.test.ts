@@ -22,7 +22,7 @@ const SOAK = process.env.JOURNAL_SOAK === '1';
 const ROUNDS = SOAK ? Number(process.env.JOURNAL_SOAK_ROUNDS ?? 5) : 1;
 const HOLD_MS = SOAK ? 800 : 250;
 /** A request during a stall must get its answer this fast (configured: 1 s acquire, 1.5 s read deadline). */
-const FAST_MS = 5_000;
+const FAST_MS = 8_000;
 
 async function timed<T>(f: () => Promise<T>): Promise<{ out: T; ms: number }> {
   const started = performance.now();
