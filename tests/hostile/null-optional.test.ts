@@ -38,22 +38,24 @@ let bases: () => Promise<Partial<Record<RouteId, Base>>>;
 
 beforeAll(async () => {
   const user_id = (await createUser(stack.api)).id;
-  bases = async () => {
-    const entry = await stack.api.ok('createEntry', { body: { user_id, title: 't', content: fixtures().entryText() } }, 201);
-    const session = await stack.api.ok('createSession', { body: { user_id, session_type: 'free_chat' } }, 201);
-    return {
-      createUser: { body: { username: `null-walk-${fixtures().int(0, 1e9)}`, display_name: 'n', timezone: 'UTC', language: 'en' } },
-      createTopic: { body: { user_id, name: fixtures().topicName(), description: 'd', color: '#112233', tags: ['x'] } },
-      createEntry: { body: { user_id, title: 't', content: fixtures().entryText(), entry_type: 'journal', tags: ['x'] } },
-      updateEntry: { params: { id: entry.id }, query: { user_id }, body: { title: 'new', is_favorite: true } },
-      chatMessage: {
-        body: { user_id, message: 'hello there', conversation_mode: 'goal_setting', context_metadata: { theme: 'work', language: 'en' } },
-      },
-      startConversation: { body: { user_id, conversation_mode: 'goal_setting', initial_context: { a: 1 } } },
-      createSession: { body: { user_id, session_type: 'free_chat', title: 't', metadata: { conversation_mode: 'goal_setting' } } },
-      postSessionMessage: { params: { id: session.id }, body: { user_id, content: 'more', role: 'user' } },
-    };
+  const entry = await stack.api.ok('createEntry', { body: { user_id, title: 't', content: fixtures().entryText() } }, 201);
+  const session = await stack.api.ok('createSession', { body: { user_id, session_type: 'free_chat' } }, 201);
+  const fixed: Partial<Record<RouteId, Base>> = {
+    createTopic: { body: { user_id, name: 'null walk', description: 'd', color: '#112233', tags: ['x'] } },
+    createEntry: { body: { user_id, title: 't', content: fixtures().entryText(), entry_type: 'journal', tags: ['x'] } },
+    updateEntry: { params: { id: entry.id }, query: { user_id }, body: { title: 'new', is_favorite: true } },
+    chatMessage: {
+      body: { user_id, message: 'hello there', conversation_mode: 'goal_setting', context_metadata: { theme: 'work', language: 'en' } },
+    },
+    startConversation: { body: { user_id, conversation_mode: 'goal_setting', initial_context: { a: 1 } } },
+    createSession: { body: { user_id, session_type: 'free_chat', title: 't', metadata: { conversation_mode: 'goal_setting' } } },
+    postSessionMessage: { params: { id: session.id }, body: { user_id, content: 'more', role: 'user' } },
   };
+  // Usernames are unique, so every createUser gets its own.
+  bases = async () => ({
+    ...fixed,
+    createUser: { body: { username: `null-walk-${fixtures().int(0, 1e9)}`, display_name: 'n', timezone: 'UTC', language: 'en' } },
+  });
 });
 
 const withBody = routeList.filter((r) => r.body);
