@@ -11,8 +11,18 @@ export function withExplicitDefaults(schema: z.ZodType | undefined, body: unknow
   if (!shape || !body || typeof body !== 'object' || Array.isArray(body) || Object.keys(body).length === 0) return body;
   const out: Record<string, unknown> = { ...(body as Record<string, unknown>) };
   for (const [k, field] of Object.entries(shape)) {
-    const def = field._zod.def as { type: string; defaultValue?: unknown };
-    if (def.type === 'default' && !(k in out)) out[k] = structuredClone(def.defaultValue);
+    const found = defaultOf(field);
+    if (found && !(k in out)) out[k] = structuredClone(found.value);
   }
   return out;
+}
+
+type Def = { type: string; defaultValue?: unknown; in?: z.ZodType; innerType?: z.ZodType };
+
+/** The default a field declares, through the pipes and wrappers around it (`withDefault` is a pipe). */
+function defaultOf(field: z.ZodType, depth = 0): { value: unknown } | null {
+  const def = field._zod.def as Def;
+  if (def.type === 'default') return { value: def.defaultValue };
+  const inner = def.type === 'pipe' ? def.in : def.innerType;
+  return inner && depth < 8 ? defaultOf(inner, depth + 1) : null;
 }
