@@ -26,6 +26,8 @@ export interface Op {
   seq: number;
   /** Unique text of this operation: the message of a turn, the content of an entry. */
   text: string;
+  /** The session a turn was first sent to (fixed then, so every retry carries the same body). */
+  sessionId?: string;
   attempts: Attempt[];
   /** The acknowledged result: message ids of a turn, the id of an entry. */
   ack?: { id: string; sessionId?: string; userMessageId?: string };

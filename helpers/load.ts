@@ -124,8 +124,8 @@ export class Load {
     try {
       if (op.kind === 'turn') {
         // The session is fixed when the operation is first sent, so every retry carries the same body.
-        const sessionId = (op as Op & { sessionId?: string }).sessionId ?? w.sessionId;
-        (op as Op & { sessionId?: string }).sessionId = sessionId;
+        op.sessionId ??= w.sessionId;
+        const sessionId = op.sessionId;
         const out = await this.api.call('chatMessage', {
           body: { user_id: w.userId, message: op.text, ...(sessionId && { session_id: sessionId }) },
           headers,
