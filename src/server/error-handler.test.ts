@@ -173,11 +173,11 @@ describe('toEnvelope: body parsing failures', () => {
     ['FST_ERR_CTP_INVALID_MEDIA_TYPE', 415, 'unsupported_media_type', 'Send the body as application/json', 'content-type', 'unsupported'],
     [
       'FST_ERR_CTP_INVALID_CONTENT_LENGTH',
-      415,
-      'unsupported_media_type',
-      'Send the body as application/json',
-      'content-type',
-      'unsupported',
+      400,
+      'bad_request',
+      'The request body does not match its Content-Length',
+      'content-length',
+      'does not match the body',
     ],
   ] as const;
 

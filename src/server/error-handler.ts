@@ -47,8 +47,17 @@ export function toEnvelope(err: unknown): { status: number; body: ErrorEnvelope 
           details: [{ path: 'body', message: fe.message ?? 'too large' }],
         },
       };
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      // The body that arrived is not as long as Content-Length said: a framing error, not a media type.
+      return {
+        status: 400,
+        body: {
+          error: 'bad_request',
+          message: 'The request body does not match its Content-Length',
+          details: [{ path: 'content-length', message: fe.message ?? 'does not match the body' }],
+        },
+      };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return {
         status: 415,
         body: {
