@@ -73,11 +73,13 @@ export function optional<T extends z.ZodType>(schema: T) {
 
 /** An optional field with a default: absent and null both mean the default. */
 export function withDefault<T extends z.ZodType>(schema: T, fallback: z.output<T>) {
-  // The inner default is for the OpenAPI document (it shows `default`); null reaches the transform.
+  // The outer default answers absence and shows as a default to code that reads the schema (explicit
+  // defaults for other targets); the inner one is what the OpenAPI document shows; null reaches the transform.
   return schema
     .nullish()
     .default(fallback as never)
-    .transform((v): z.output<T> => v ?? fallback);
+    .transform((v): z.output<T> => v ?? fallback)
+    .default(fallback as never);
 }
 
 export const UserIdQuery = z.object({ user_id: Uuid });
