@@ -8,6 +8,7 @@ import { SERVICE_VERSION } from '../contract/openapi.js';
 import { CreateSessionBody, PostSessionMessageBody } from '../contract/sessions.js';
 import { CreateTopicBody } from '../contract/topics.js';
 import { useRealApp } from '../populate/testing/app.js';
+import { historyLimit } from './chat-turn.js';
 import { chatMessage, endConversation } from './chat.js';
 import type { ServiceDeps } from './deps.js';
 import { ApiError } from './errors.js';
@@ -63,6 +64,9 @@ describe('writeOnce: the one idempotent write path', () => {
     expect(await writeOnce(deps(), req, prepare)).toEqual({ n: 1 });
     expect(await writeOnce(deps(), req, prepare)).toEqual({ n: 1 });
     expect(prepared).toBe(1);
+    await expect(writeOnce(deps(), { ...req, body: { a: 2 } }, prepare)).rejects.toThrow(
+      'This Idempotency-Key was used with a different request',
+    );
     expect(await apiError(writeOnce(deps(), { ...req, body: { a: 2 } }, prepare))).toEqual({
       status: 409,
       code: 'idempotency_conflict',
@@ -71,6 +75,25 @@ describe('writeOnce: the one idempotent write path', () => {
     // The same key in another scope or of another user is another request.
     expect(await writeOnce(deps(), { ...req, scope: 'other.scope' }, prepare)).toEqual({ n: 2 });
     expect(await countKeys(userId)).toBe(2);
+  });
+
+  it('with a key another request has claimed and not finished: 409 in progress, nothing prepared', async () => {
+    const userId = await real.newUser();
+    const req = { userId, scope: 'test.scope', key: randomUUID(), body: {} };
+    await sql`INSERT INTO idempotency_keys (user_id, scope, key, request_hash, status_code, response)
+      VALUES (${userId}, ${req.scope}, ${req.key}, ${requestHash(req.body)}, 0, 'null'::jsonb)`.execute(real.db);
+    let prepared = 0;
+    const e = await writeOnce(deps(), req, async () => {
+      prepared++;
+      return async () => 'written';
+    }).catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(ApiError);
+    expect([(e as ApiError).status, (e as ApiError).message, (e as ApiError).details]).toEqual([
+      409,
+      'A request with this Idempotency-Key is still in progress',
+      [{ path: 'idempotency-key', message: 'in progress' }],
+    ]);
+    expect(prepared).toBe(1);
   });
 
   it('with a key: a write that fails leaves no key, so the retry writes', async () => {
@@ -108,6 +131,12 @@ describe('owned: a missing row is the 404 of its kind, or of its user', () => {
         details: [{ path: 'some.path', message: 'not found' }],
       });
     }
+    await expect(owned(deps(), undefined, { kind: 'topic', userId, id, path: 'id' })).rejects.toThrow(`topic ${id} not found`);
+    expect(await apiError(ownSession(deps(), userId, id, 'session_id'))).toEqual({
+      status: 404,
+      code: 'session_not_found',
+      details: [{ path: 'session_id', message: 'not found' }],
+    });
     expect(await apiError(owned(deps(), undefined, { kind: 'entry', userId: randomUUID(), id, path: 'id' }))).toEqual({
       status: 404,
       code: 'user_not_found',
@@ -128,6 +157,64 @@ describe('chat turns', () => {
     const live = await chatMessage(deps(), chatBody({ user_id: userId, session_id: old.session_id, message: 'And today.' }));
     expect(Date.parse(live.timestamp)).toBeGreaterThanOrEqual(before);
     expect(live.processing_metadata.turn_count).toBe(2);
+  });
+
+  it('a live reply is stamped when the model answered, and strictly after the turn even within one millisecond', async () => {
+    const userId = await real.newUser();
+    let t = Date.parse('2026-02-01T10:00:00Z');
+    // The clock moves 5 s while the model answers (it is read before and after the model call).
+    const slowReply: ServiceDeps['ai']['reply'] = async (input) => {
+      t += 5000;
+      return ai.reply(input);
+    };
+    const moving: ServiceDeps = { ...deps(), now: () => new Date(t), ai: { ...ai, reply: slowReply } };
+    const a = await chatMessage(moving, chatBody({ user_id: userId, message: 'Slow model.' }));
+    expect(a.timestamp).toBe('2026-02-01T10:00:05.000Z');
+    const frozen: ServiceDeps = { ...deps(), now: () => new Date('2026-02-01T11:00:00Z') };
+    const b = await chatMessage(frozen, chatBody({ user_id: userId, message: 'Fast model.' }));
+    expect(b.timestamp).toBe('2026-02-01T11:00:00.001Z');
+  });
+
+  it('stores the turn as sent and the reply with its analysis; a crisis reply is flagged', async () => {
+    const userId = await real.newUser();
+    const calm = await chatMessage(deps(), chatBody({ user_id: userId, message: 'A calm and happy day in the garden.' }));
+    const crisis = await chatMessage(deps(), chatBody({ user_id: userId, message: 'I want to kill myself.' }));
+    const rows = await real.db
+      .selectFrom('chat_messages')
+      .select(['session_id', 'role', 'is_fallback', 'crisis', 'sentiment_polarity', 'metadata'])
+      .where('user_id', '=', userId)
+      .orderBy('created_at')
+      .execute();
+    const of = (sessionId: string, role: string) => rows.find((r) => r.session_id === sessionId && r.role === role)!;
+    expect(of(calm.session_id, 'user')).toMatchObject({ is_fallback: false, crisis: false });
+    expect(of(calm.session_id, 'user').sentiment_polarity).toBeGreaterThan(0);
+    expect(of(calm.session_id, 'assistant')).toMatchObject({ crisis: false, sentiment_polarity: null });
+    expect(Object.keys(of(calm.session_id, 'assistant').metadata).sort()).toEqual(
+      ['confidence', 'crisis_indicators', 'fallback', 'follow_up_suggestions', 'model', 'response_style', 'therapeutic_techniques'].sort(),
+    );
+    expect(crisis.crisis_indicators.length).toBeGreaterThan(0);
+    expect(of(crisis.session_id, 'assistant').crisis).toBe(true);
+    expect(of(crisis.session_id, 'user').crisis).toBe(false);
+    const session = await real.db
+      .selectFrom('chat_sessions')
+      .select(['tags', 'description'])
+      .where('id', '=', calm.session_id)
+      .executeTakeFirstOrThrow();
+    expect(session).toEqual({ tags: [], description: null });
+  });
+
+  it('only a user turn is answered by the model and analysed', async () => {
+    expect([historyLimit('user'), historyLimit('assistant'), historyLimit('system')]).toEqual([20, 0, 0]);
+    const userId = await real.newUser();
+    const s = await createSession(deps(), sessionBody(userId));
+    const out = await postSessionMessage(deps(), s.id, turn(userId, 'A note from the system that sounds very happy.', 'system'));
+    expect(out.assistant_message).toBeNull();
+    const row = await real.db
+      .selectFrom('chat_messages')
+      .select(['sentiment_polarity'])
+      .where('session_id', '=', s.id)
+      .executeTakeFirstOrThrow();
+    expect(row.sentiment_polarity).toBeNull();
   });
 
   it('a session deleted while the model answered is a 404 at the write, and nothing is written', async () => {
