@@ -123,3 +123,16 @@ describe('input fields of the target', () => {
     expect(d.inputField(post, 'body', 'created_at')).toBeUndefined();
   });
 });
+
+describe('statuses our contract answers with a body', () => {
+  it('reads a readiness 503 as the readiness answer, not as an error', () => {
+    const r = readBehaviour(
+      null,
+      { method: 'GET', path: '/api/v1/health/', operationId: 'readiness', success: { 200: 1, 503: 1 } },
+      503,
+      'application/json',
+      '{"status":"unhealthy"}',
+    );
+    expect(r).toMatchObject({ kind: 'success', body: { status: 'unhealthy' } });
+  });
+});

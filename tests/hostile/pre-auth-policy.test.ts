@@ -7,7 +7,7 @@ import { createUser } from '../../helpers/users.js';
 // the profile; GET /chat/stats without user_id answers service-wide counts (numbers only, no ids or text).
 const stack = useStack();
 
-describe('#19 the pre-auth profile, as the contract states it', { meta: { classes: [30, 15] } }, () => {
+describe('#19 the pre-auth profile, as the contract states it', { meta: { level: 'strict', classes: [30, 15] } }, () => {
   it('a user profile is readable by id, by anyone who has the id, and only the profile fields', async () => {
     const u = await createUser(stack.api);
     const read = await stack.api.ok('getUser', { params: { id: u.id } });

@@ -14,7 +14,8 @@ const restartBudget = { left: SOAK ? Number.POSITIVE_INFINITY : 1, perRun: SOAK 
 
 describe(
   'model-based: users, topics, entries and sessions against a model, restarts among the commands',
-  { meta: { classes: [11, 13, 17, 20, 25], needs: ['restart'] } },
+  // The model is this project's contract (users, per-user topics, its analytics): the strict level.
+  { meta: { level: 'strict', classes: [11, 13, 17, 20, 25], needs: ['restart'] } },
   () => {
     it(`${RUNS} seeded command sequences: created objects readable from every route, deleted ones gone, analytics and stats equal the model`, async (ctx) => {
       stack.require(ctx, 'restart');

@@ -64,28 +64,32 @@ describe('a conversation is listed in the order it was sent, whatever times its 
     expect([session.created_at, session.last_activity]).toEqual(['1969-07-20T20:17:40.000Z', '1969-07-20T20:17:40.001Z']);
   });
 
-  it('times before 1900-01-01T00:00:00Z are 422 naming the field; the bound itself is accepted', async () => {
-    const u = await createUser(stack.api);
-    const early = '1899-12-31T23:59:59Z';
-    const chat = await stack.api.fail(
-      'chatMessage',
-      { body: { user_id: u.id, message: 'Too early.', context_metadata: { timestamp: early } } },
-      422,
-    );
-    expect(chat.details).toEqual([{ path: 'context_metadata.timestamp', message: 'must not lie before 1900-01-01T00:00:00Z' }]);
-    const entry = { user_id: u.id, title: 'Old diary', content: 'A page from an old diary.' };
-    const e = await stack.api.fail('createEntry', { body: { ...entry, created_at: early } }, 422);
-    expect(e.details).toEqual([{ path: 'created_at', message: 'must not lie before 1900-01-01T00:00:00Z' }]);
-    // An offset that moves the instant before the bound counts as before it.
-    await stack.api.fail('createEntry', { body: { ...entry, created_at: '1900-01-01T00:30:00+01:00' } }, 422);
-    const first = await stack.api.ok('createEntry', { body: { ...entry, created_at: '1900-01-01T00:00:00Z' } }, 201);
-    expect(first.created_at).toBe('1900-01-01T00:00:00.000Z');
-    const turn = await stack.api.ok('chatMessage', {
-      body: { user_id: u.id, message: 'Just in time.', context_metadata: { timestamp: '1900-01-01T00:00:00Z' } },
-    });
-    expect(turn.timestamp).toBe('1900-01-01T00:00:00.001Z');
-    // Nothing was written by the refused requests.
-    expect((await stack.api.ok('listEntries', { query: { user_id: u.id } })).map((x) => x.id)).toEqual([first.id]);
-    expect((await stack.api.ok('conversations', { query: { user_id: u.id } })).total_count).toBe(1);
-  });
+  it(
+    'times before 1900-01-01T00:00:00Z are 422 naming the field; the bound itself is accepted',
+    { meta: { level: 'strict' } },
+    async () => {
+      const u = await createUser(stack.api);
+      const early = '1899-12-31T23:59:59Z';
+      const chat = await stack.api.fail(
+        'chatMessage',
+        { body: { user_id: u.id, message: 'Too early.', context_metadata: { timestamp: early } } },
+        422,
+      );
+      expect(chat.details).toEqual([{ path: 'context_metadata.timestamp', message: 'must not lie before 1900-01-01T00:00:00Z' }]);
+      const entry = { user_id: u.id, title: 'Old diary', content: 'A page from an old diary.' };
+      const e = await stack.api.fail('createEntry', { body: { ...entry, created_at: early } }, 422);
+      expect(e.details).toEqual([{ path: 'created_at', message: 'must not lie before 1900-01-01T00:00:00Z' }]);
+      // An offset that moves the instant before the bound counts as before it.
+      await stack.api.fail('createEntry', { body: { ...entry, created_at: '1900-01-01T00:30:00+01:00' } }, 422);
+      const first = await stack.api.ok('createEntry', { body: { ...entry, created_at: '1900-01-01T00:00:00Z' } }, 201);
+      expect(first.created_at).toBe('1900-01-01T00:00:00.000Z');
+      const turn = await stack.api.ok('chatMessage', {
+        body: { user_id: u.id, message: 'Just in time.', context_metadata: { timestamp: '1900-01-01T00:00:00Z' } },
+      });
+      expect(turn.timestamp).toBe('1900-01-01T00:00:00.001Z');
+      // Nothing was written by the refused requests.
+      expect((await stack.api.ok('listEntries', { query: { user_id: u.id } })).map((x) => x.id)).toEqual([first.id]);
+      expect((await stack.api.ok('conversations', { query: { user_id: u.id } })).total_count).toBe(1);
+    },
+  );
 });
