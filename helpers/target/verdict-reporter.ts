@@ -158,7 +158,9 @@ export function renderMarkdown(rows: Row[], head: { target: string; conformance:
     `- Totals: **${t.passed} passed, ${t.failed} failed, ${t.na} not applicable**; ${t.self} tests of the suite's own code not counted`,
   );
   const waited = rows.reduce((a, r) => ({ count: a.count + r.rateLimited.count, ms: a.ms + r.rateLimited.totalMs }), { count: 0, ms: 0 });
-  out.push(`- Rate limit: ${waited.count} answers 429 with Retry-After waited out (${Math.round(waited.ms / 1000)} s in all)`);
+  out.push(
+    `- Rate limit: ${waited.count} answers 429 with Retry-After waited out (${Math.round(waited.ms / 1000)} s of waits, summed over requests, concurrent ones overlapping)`,
+  );
   out.push('');
   out.push('## By guarantee', '', '| guarantee | level | verdict |', '|---|---|---|');
   const groups = new Map<string, Row[]>();
