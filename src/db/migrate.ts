@@ -1,9 +1,14 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001_initial.js';
 import * as m0002 from './migrations/0002_session_user_turns.js';
+import * as m0003 from './migrations/0003_canonical_time_zones.js';
 
 // Migrations are imported statically so the same list runs under tsx, in built JS and in a container.
-const migrations: Record<string, Migration> = { '0001_initial': m0001, '0002_session_user_turns': m0002 };
+const migrations: Record<string, Migration> = {
+  '0001_initial': m0001,
+  '0002_session_user_turns': m0002,
+  '0003_canonical_time_zones': m0003,
+};
 
 class StaticProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {

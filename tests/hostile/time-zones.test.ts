@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { up as canonicaliseStoredZones } from '../../src/db/migrations/0003_canonical_time_zones.js';
 import { useStack } from '../../helpers/stack.js';
 import { fixtures } from '../../helpers/users.js';
 
@@ -37,5 +40,21 @@ describe('#3 time zone case variants', { meta: { level: 'strict', classes: [18] 
       const m = await stack.api.ok('moodAnalytics', { query: { user_id: u.id, days: 7, tz } });
       expect(m.timezone, tz).toBe('America/New_York');
     }
+  });
+
+  // Rows written before the input rule keep the spelling they were sent with; migration 0003 rewrites them.
+  it('a zone stored in an odd spelling before the rule is canonical after the migration', { meta: { needs: ['bundled'] } }, async (ctx) => {
+    stack.require(ctx, 'database');
+    const id = randomUUID();
+    await stack.db
+      .insertInto('users')
+      .values({ id, username: `legacy-${id}`, display_name: null, timezone: 'europe/BERLIN', language: 'en' })
+      .execute();
+    const before = await stack.api.ok('writingAnalytics', { query: { user_id: id, days: 7 } });
+    expect(before.timezone).toBe('europe/BERLIN');
+    await canonicaliseStoredZones(stack.db as unknown as Kysely<unknown>);
+    expect((await stack.api.ok('getUser', { params: { id } })).timezone).toBe('Europe/Berlin');
+    const after = await stack.api.ok('writingAnalytics', { query: { user_id: id, days: 7 } });
+    expect(after.timezone).toBe('Europe/Berlin');
   });
 });

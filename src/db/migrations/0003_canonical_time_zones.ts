@@ -1,0 +1,19 @@
+import { sql, type Kysely } from 'kysely';
+import { canonicalTimeZone } from '../../domain/calendar.js';
+
+// Users stored before time zones were canonicalised on input keep the spelling they were sent with
+// (`europe/BERLIN`), which analytics would answer as is and which keys a formatter of its own. Rewrite each
+// distinct stored spelling to its canonical name once; a spelling Intl does not know is left untouched
+// (the input rule refuses such zones, so none can be new).
+export async function up(db: Kysely<unknown>): Promise<void> {
+  const { rows } = await sql<{ timezone: string }>`SELECT DISTINCT timezone FROM users`.execute(db);
+  for (const { timezone } of rows) {
+    const canonical = canonicalTimeZone(timezone);
+    if (canonical && canonical !== timezone) {
+      await sql`UPDATE users SET timezone = ${canonical} WHERE timezone = ${timezone}`.execute(db);
+    }
+  }
+}
+
+// Data only: the old spellings are not kept, and canonical ones are as valid for the old code.
+export async function down(): Promise<void> {}
