@@ -138,6 +138,12 @@ const exact = {
       'The database connection was lost before the outcome was known; the request may have been written. Retry with the same Idempotency-Key.',
     details: [],
   }),
+  /** A request that arrived while the backend was closing (a graceful restart): refused before it ran. */
+  shuttingDown: () => ({
+    error: 'shutting_down' as const,
+    message: 'The service is shutting down; nothing was done. Retry shortly.',
+    details: [],
+  }),
   /** Never expected from the API (the client fails on any 5xx but 503); here so the catalogue is complete. */
   internalError: () => ({ error: 'internal_error' as const, message: 'Internal error', details: [] }),
 };

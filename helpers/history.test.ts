@@ -93,6 +93,8 @@ describe('classify', () => {
     expect(
       classify(409, { error: 'idempotency_conflict', message: 'A request with this Idempotency-Key is still in progress' })?.outcome,
     ).toBe('unknown');
+    expect(classify(503, { error: 'shutting_down', message: 'The service is shutting down; nothing was done.' })?.outcome).toBe('failed');
+    expect(classify(503, { error: 'Service Unavailable', message: 'Service Unavailable' })).toBeUndefined();
     expect(classify(null, undefined, 'ECONNREFUSED connect')?.outcome).toBe('failed');
     expect(classify(null, undefined, 'ECONNRESET socket hang up')?.outcome).toBe('unknown');
     expect(classify(500, { error: 'internal_error' })).toBeUndefined();

@@ -29,6 +29,8 @@ export function classify(status: number | null, body: unknown, transportError?: 
   const env = (body ?? {}) as { error?: string; message?: string };
   if (status === 503 && env.error === 'database_unavailable')
     return NOT_WRITTEN.test(env.message ?? '') ? { outcome: 'failed', why: env.message! } : { outcome: 'unknown', why: env.message ?? '' };
+  // Refused while the backend closed for a graceful restart: the request never ran.
+  if (status === 503 && env.error === 'shutting_down') return { outcome: 'failed', why: env.message ?? 'shutting down' };
   // Two attempts of one key crossing (the first still running after a reset): the retry asks again.
   if (status === 409 && env.error === 'idempotency_conflict' && /in progress/.test(env.message ?? ''))
     return { outcome: 'unknown', why: 'in progress' };

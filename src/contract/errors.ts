@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'headers_too_large',
   'idempotency_conflict',
   'database_unavailable',
+  'shutting_down',
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

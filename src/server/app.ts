@@ -80,6 +80,20 @@ export async function buildApp(deps: ServiceDeps, opts: AppOptions = {}): Promis
     // Malformed percent-encoding and over-long path parameters fail in the router, before any route:
     // without this Fastify answers them in its own body, not the envelope (and with an undeclared 414).
     frameworkErrors: errorHandler,
+    // Fastify's own answer to a request that arrives while the app closes is a 503 in its own body; the
+    // hook below gives the same 503 in the envelope (a graceful restart under load met it on every run).
+    return503OnClosing: false,
+  });
+  // From the first moment of close(): a request not yet started is refused, nothing of it runs. Requests
+  // in flight finish (close() waits for them), so an answer already promised is still given.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (_req, reply) => {
+    if (!closing) return;
+    void reply.header('connection', 'close');
+    throw new ApiError(503, 'shutting_down', 'The service is shutting down; nothing was done. Retry shortly.');
   });
   // JSON.parse instead of Fastify's secure-json-parse: that one calls a valid body with a `__proto__` key
   // "not valid JSON"; here such a key is refused by name in guardInput. A JSON type with an empty body

@@ -14,6 +14,17 @@ afterEach(async () => {
 });
 
 describe('buildApp', () => {
+  it('answers a request that arrives while it closes with 503 shutting_down in the envelope', async () => {
+    const app = await buildApp(deps);
+    const closed = app.close();
+    const res = await app.inject({ method: 'GET', url: '/health' });
+    await closed;
+    expect({ status: res.statusCode, body: res.json() }).toEqual({
+      status: 503,
+      body: { error: 'shutting_down', message: 'The service is shutting down; nothing was done. Retry shortly.', details: [] },
+    });
+  });
+
   it('returns a started app: no route can be added afterwards', async () => {
     const app = await buildApp(deps);
     apps.push(app);
