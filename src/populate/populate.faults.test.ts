@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { successRate } from './report.js';
 import { useRealApp } from './testing/app.js';
 import { alterAnswer, alterBody, answerLost, failFirst, type Match, posts, recording, refused, slow } from './testing/faults.js';
-import { populate } from './testing/run.js';
+import { populate, reported } from './testing/run.js';
 
 // Faults at the fetch boundary between the population and the real app: retries never write twice,
 // failures are counted with their reason, and the report still equals the database.
@@ -20,12 +20,6 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 const chat = posts('/chat/message');
 const firstTurn: Match = (r) => chat(r) && r.body?.session_id === undefined;
 const secondTurn: Match = (r) => chat(r) && r.body?.session_id !== undefined;
-const reported = (r: Awaited<ReturnType<typeof populate>>['report']) => ({
-  topics: r.topics.created + r.topics.existing,
-  entries: r.entries.created + r.entries.existing,
-  sessions: r.sessions.created + r.sessions.existing,
-  messages: r.messages.ok,
-});
 
 describe('retries', () => {
   it('resends a chat turn that got a 503 and then no answer with the same Idempotency-Key, stored once', async () => {

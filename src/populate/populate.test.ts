@@ -7,7 +7,7 @@ import type { Generator } from './generate.js';
 import { DEFAULTS } from './options.js';
 import { useRealApp } from './testing/app.js';
 import { posts, recording } from './testing/faults.js';
-import { NOW, populate } from './testing/run.js';
+import { NOW, populate, reported } from './testing/run.js';
 
 // The population against the real app (in-process, its own PostgreSQL): what it reports equals what is stored.
 const app = useRealApp();
@@ -17,14 +17,6 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'populate-unit-'));
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
-
-/** What the report says is there, in the database's terms. */
-const reported = (r: Awaited<ReturnType<typeof populate>>['report']) => ({
-  topics: r.topics.created + r.topics.existing,
-  entries: r.entries.created + r.entries.existing,
-  sessions: r.sessions.created + r.sessions.existing,
-  messages: r.messages.ok,
-});
 
 describe('exit codes and the report', () => {
   it('2 without --test-user, and nothing is requested', async () => {

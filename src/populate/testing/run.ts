@@ -21,3 +21,11 @@ export async function populate(app: RealApp, options: PopulateOptions, io: Popul
   );
   return { ...result, out: out.join(''), err: err.join('') };
 }
+
+/** What a run's report says is there, in the database's terms (compared with `RealApp.rows`). */
+export const reported = (r: Awaited<ReturnType<typeof populate>>['report']) => ({
+  topics: r.topics.created + r.topics.existing,
+  entries: r.entries.created + r.entries.existing,
+  sessions: r.sessions.created + r.sessions.existing,
+  messages: r.messages.ok,
+});
