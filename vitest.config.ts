@@ -26,7 +26,7 @@ export default defineConfig({
     // the cores, bounds the pace.
     maxWorkers: external ? 1 : Math.max(2, availableParallelism()),
     // The verdict (reports/verdict.md, reports/verdict.junit.xml, $GITHUB_STEP_SUMMARY) for integration runs.
-    reporters: ['default', './helpers/target/verdict-reporter.ts', ...(process.env.CI ? ['junit'] : [])],
+    reporters: ['default', './helpers/deployment/verdict-reporter.ts', ...(process.env.CI ? ['junit'] : [])],
     outputFile: { junit: 'reports/junit.xml' },
     projects: [
       {

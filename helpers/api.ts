@@ -10,10 +10,10 @@ import {
 } from '../src/contract/client.js';
 import type { ErrorEnvelope } from '../src/contract/errors.js';
 import { routes, type RouteId, type RouteSpec } from '../src/contract/routes.js';
-import { readBehaviour } from './target/behaviour-answers.js';
-import { withExplicitDefaults } from './target/explicit-defaults.js';
-import type { Conformance } from './target/target.js';
-import type { TargetDocument } from './target/target-document.js';
+import { readBehaviour } from './deployment/behaviour-answers.js';
+import { withExplicitDefaults } from './deployment/explicit-defaults.js';
+import type { Conformance } from './deployment/target.js';
+import type { TargetDocument } from './deployment/target-document.js';
 
 export type { RawInput, SuccessBody };
 

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { ErrorCode } from '../src/contract/errors.js';
-import { runTarget } from './target/run.js';
+import { runTarget } from './deployment/run.js';
 
 // Every error body the service answers, defined once and compared whole (`toEqual`). A test names the
 // case and the values it knows; wording that comes from elsewhere (zod's and Fastify's own messages) is

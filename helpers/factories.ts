@@ -3,7 +3,7 @@ import { type Language, SESSION_TYPES } from '../src/contract/enums.js';
 import type { routes } from '../src/contract/routes.js';
 import type { ApiClient, SuccessBody } from './api.js';
 import type { User } from '../src/contract/users.js';
-import { runTarget } from './target/run.js';
+import { runTarget } from './deployment/run.js';
 import { fixtures } from './users.js';
 
 // The common objects of a spec, made through the API with seeded data (the run's seed, fixtures/builders.ts).

@@ -72,7 +72,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   if (provider === 'external') {
     // A target given as an image runs for this run only (Testcontainers), then is judged like any URL.
-    const image = process.env.JOURNAL_TARGET_IMAGE ? await (await import('./target/image.js')).startTargetImage(process.env) : null;
+    const image = process.env.JOURNAL_TARGET_IMAGE ? await (await import('./deployment/image.js')).startTargetImage(process.env) : null;
     const apiUrl = image?.apiUrl ?? process.env.JOURNAL_API_URL;
     if (!apiUrl) throw new Error('JOURNAL_STACK=external needs JOURNAL_API_URL (e.g. http://127.0.0.1:8000) or JOURNAL_TARGET_IMAGE');
     project.provide('stack', {

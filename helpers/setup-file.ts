@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, inject } from 'vitest';
-import { runTarget, unmet } from './target/run.js';
-import { takeJournal } from './target/wire.js';
+import { runTarget, unmet } from './deployment/run.js';
+import { takeJournal } from './deployment/wire.js';
 
 // A test declares what it needs and what it is judged as (`it(name, { meta: { needs, level, classes } }, fn)`,
 // or on its describe); what this run cannot give skips it with the reason, reported "not applicable".

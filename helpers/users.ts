@@ -3,7 +3,7 @@ import { createBuilders } from '../fixtures/builders.js';
 import type { Language } from '../src/contract/enums.js';
 import type { User } from '../src/contract/users.js';
 import type { ApiClient } from './api.js';
-import { runTarget } from './target/run.js';
+import { runTarget } from './deployment/run.js';
 
 let builders: ReturnType<typeof createBuilders> | undefined;
 /** One seeded builder set per test file (worker), from the run's seed. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { defineTarget } from '../helpers/target/hooks.js';
-import { sqlRowReader } from '../helpers/target/sql-rows.js';
+import { defineTarget } from '../helpers/deployment/hooks.js';
+import { sqlRowReader } from '../helpers/deployment/sql-rows.js';
 
 /**
  * The worked example: the original journaling service (lpthway/journaling-ai, FastAPI, the pre-auth

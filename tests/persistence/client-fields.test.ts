@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { useStack } from '../../helpers/stack.js';
-import { runTarget } from '../../helpers/target/run.js';
+import { runTarget } from '../../helpers/deployment/run.js';
 import { createUser, fixtures } from '../../helpers/users.js';
 
 const stack = useStack();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { useStack } from '../../helpers/stack.js';
-import { type Need, runTarget } from '../../helpers/target/run.js';
+import { type Need, runTarget } from '../../helpers/deployment/run.js';
 import { createUser, fixtures } from '../../helpers/users.js';
 import { populate, snapshot } from './snapshot.js';
 import { waitFor } from '../../helpers/wait.js';

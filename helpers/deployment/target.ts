@@ -26,7 +26,7 @@ export async function importTarget(spec: string | undefined, cwd = process.cwd()
   if (!spec) return null;
   const mod = (await import(pathToFileURL(resolve(cwd, spec)).href)) as { default?: TargetHooks };
   if (!mod.default || typeof mod.default.name !== 'string') {
-    throw new Error(`JOURNAL_TARGET=${spec} must default-export defineTarget({ name, ... }) from helpers/target/hooks.ts`);
+    throw new Error(`JOURNAL_TARGET=${spec} must default-export defineTarget({ name, ... }) from helpers/deployment/hooks.ts`);
   }
   return mod.default;
 }
