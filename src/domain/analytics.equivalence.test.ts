@@ -19,8 +19,9 @@ import { streakInfo } from './streaks.js';
 
 // The analytics as they were before local dates came from day-index.ts: one Intl call per entry, groups
 // keyed by date string. Kept verbatim as the reference the current code must reproduce exactly. It
-// shares calendarWindow and localDate with the code under test; calendar.test.ts pins those.
-// ---- reference implementation (verbatim) ----
+// shares calendarWindow and localDate with the code under test; calendar.test.ts pins those. One change
+// since: streaks span every entry before the window's end, not the window's (issue 16, docs/CONTRACT.md).
+// ---- reference implementation (verbatim but for streak_info) ----
 interface DatedEntry {
   entry: AnalyticsEntry;
   date: string;
@@ -157,7 +158,10 @@ function referenceWritingAnalytics(entries: AnalyticsEntry[], opts: WindowOption
     total_reading_time_minutes: inWindow.reduce((sum, e) => sum + e.reading_time_minutes, 0),
     consistency_percentage: consistency(active_days, opts.days),
     avg_entries_per_active_day: active_days ? round(inWindow.length / active_days, 2) : 0,
-    streak_info: streakInfo(activeDates, window.to),
+    streak_info: streakInfo(
+      entries.filter((e) => e.created_at.getTime() < window.endInstant.getTime()).map((e) => localDate(e.created_at, opts.tz)),
+      window.to,
+    ),
   };
 }
 // ---- end of reference implementation ----

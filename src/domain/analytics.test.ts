@@ -400,7 +400,8 @@ describe('writingAnalytics', () => {
       consistency_percentage: 42.86,
       avg_entries_per_active_day: 1.67,
     });
-    expect(result.streak_info).toEqual({ current_streak: 1, longest_streak: 1, total_active_days: 3, last_entry_date: '2026-06-14' });
+    // The entry before the window is still a day of the user's history: streaks are not the window's.
+    expect(result.streak_info).toEqual({ current_streak: 1, longest_streak: 1, total_active_days: 4, last_entry_date: '2026-06-14' });
   });
 
   it('counts a current streak ending yesterday and does not bridge gaps', () => {
@@ -426,11 +427,17 @@ describe('writingAnalytics', () => {
     expect(result.streak_info).toMatchObject({ current_streak: 2, longest_streak: 2, last_entry_date: '2026-06-15' });
   });
 
-  it('limits streaks to the window', () => {
+  it('counts streaks over the whole history given, not the window: a streak belongs to the user', () => {
     const daily = Array.from({ length: 20 }, (_, i) => entry(new Date(NOW.getTime() - i * 86_400_000)));
-    const result = writingAnalytics(daily, UTC7);
-    expect(result.streak_info).toMatchObject({ current_streak: 7, longest_streak: 7, total_active_days: 7 });
-    expect(result.consistency_percentage).toBe(100);
+    const older = ['2026-04-01', '2026-04-02'].map((d) => entry(`${d}T12:00:00Z`));
+    const result = writingAnalytics([...daily, ...older], UTC7);
+    expect(result.streak_info).toEqual({ current_streak: 20, longest_streak: 20, total_active_days: 22, last_entry_date: '2026-06-15' });
+    expect(result).toMatchObject({ active_days: 7, total_entries: 7, consistency_percentage: 100 });
+  });
+
+  it('leaves entries after the end of the window out of the streaks', () => {
+    const result = writingAnalytics([entry('2026-06-14T12:00:00Z'), entry('2026-06-16T12:00:00Z')], UTC7);
+    expect(result.streak_info).toEqual({ current_streak: 1, longest_streak: 1, total_active_days: 1, last_entry_date: '2026-06-14' });
   });
 });
 
@@ -458,7 +465,8 @@ describe('analytics invariants over random inputs', () => {
           const mood = moodAnalytics(entries, NO_CHAT, opts);
 
           expect(writing.streak_info.current_streak).toBeLessThanOrEqual(writing.streak_info.longest_streak);
-          expect(writing.streak_info.longest_streak).toBeLessThanOrEqual(writing.active_days);
+          expect(writing.streak_info.longest_streak).toBeLessThanOrEqual(writing.streak_info.total_active_days);
+          expect(writing.active_days).toBeLessThanOrEqual(writing.streak_info.total_active_days);
           expect(writing.active_days).toBeLessThanOrEqual(days);
           expect(writing.consistency_percentage).toBeLessThanOrEqual(100);
           expect(mood.daily_trends).toHaveLength(days);

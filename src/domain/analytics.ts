@@ -1,7 +1,7 @@
 import type { MoodAnalytics as MoodAnalyticsResponse, WritingAnalytics as WritingAnalyticsResponse } from '../contract/analytics.js';
 import { MOOD_TYPES, type MoodType } from '../contract/enums.js';
-import { calendarWindow } from './calendar.js';
-import { dayIndexer } from './day-index.js';
+import { type CalendarWindow, calendarWindow, localDate } from './calendar.js';
+import { type DayIndexer, dayIndexer } from './day-index.js';
 import { round } from './rounding.js';
 import { streakInfo } from './streaks.js';
 
@@ -76,7 +76,7 @@ function entriesInWindow(entries: AnalyticsEntry[], opts: WindowOptions) {
     inWindow.push(entry);
     dayIndex.push(day);
   }
-  return { window, inWindow, dayIndex };
+  return { window, inWindow, dayIndex, dayOf };
 }
 
 /**
@@ -198,8 +198,32 @@ export function moodAnalytics(
   };
 }
 
+/**
+ * The local dates with an entry before the window's end: the window's from its day index, any other one
+ * (before the window, or on a date outside it after a backward clock jump) from Intl.
+ */
+function historyDates(
+  entries: AnalyticsEntry[],
+  windowDates: string[],
+  opts: WindowOptions & { window: CalendarWindow; dayOf: DayIndexer },
+) {
+  const dates = new Set(windowDates);
+  const start = opts.window.startInstant.getTime();
+  const end = opts.window.endInstant.getTime();
+  for (const entry of entries) {
+    const t = entry.created_at.getTime();
+    if (t < start || (t < end && opts.dayOf(t) < 0)) dates.add(localDate(entry.created_at, opts.tz));
+  }
+  return dates;
+}
+
+/**
+ * Writing figures of the window. `entries` may reach back before it: streak_info is computed over all of
+ * them up to the window's end (docs/CONTRACT.md: streaks are unbounded by the window's length), every
+ * other figure over the window only.
+ */
 export function writingAnalytics(entries: AnalyticsEntry[], opts: WindowOptions): WritingAnalytics {
-  const { window, inWindow, dayIndex } = entriesInWindow(entries, opts);
+  const { window, inWindow, dayIndex, dayOf } = entriesInWindow(entries, opts);
   const words = inWindow.map((e) => e.word_count);
   const wordSpan = extremes(words);
   const total_words = words.reduce((a, b) => a + b, 0);
@@ -218,6 +242,6 @@ export function writingAnalytics(entries: AnalyticsEntry[], opts: WindowOptions)
     total_reading_time_minutes: inWindow.reduce((sum, e) => sum + e.reading_time_minutes, 0),
     consistency_percentage: consistency(active_days, opts.days),
     avg_entries_per_active_day: active_days ? round(inWindow.length / active_days, 2) : 0,
-    streak_info: streakInfo(activeDates, window.to),
+    streak_info: streakInfo(historyDates(entries, activeDates, { ...opts, window, dayOf }), window.to),
   };
 }

@@ -2,7 +2,7 @@ import type { AnalyticsQuery, MoodAnalytics, WritingAnalytics } from '../contrac
 import { chatSentimentInWindow } from '../db/queries/chat.js';
 import { entriesInWindow } from '../db/queries/entries.js';
 import { moodAnalytics, writingAnalytics, type AnalyticsEntry } from '../domain/analytics.js';
-import { calendarWindow, type CalendarWindow } from '../domain/calendar.js';
+import { calendarWindow } from '../domain/calendar.js';
 import type { ServiceDeps } from './deps.js';
 import { iso } from './mappers.js';
 import { requireUser } from './ownership.js';
@@ -16,8 +16,8 @@ async function windowOf(deps: ServiceDeps, q: AnalyticsQuery) {
   return { tz, now, w: calendarWindow(now, q.days, tz) };
 }
 
-async function entriesIn(deps: ServiceDeps, userId: string, w: CalendarWindow): Promise<AnalyticsEntry[]> {
-  const rows = await entriesInWindow(deps.db, userId, w.startInstant, w.endInstant);
+async function entriesIn(deps: ServiceDeps, userId: string, start: Date | null, end: Date): Promise<AnalyticsEntry[]> {
+  const rows = await entriesInWindow(deps.db, userId, start, end);
   return rows.map((r) => ({
     created_at: new Date(r.created_ms),
     mood: r.mood,
@@ -31,7 +31,7 @@ export async function getMoodAnalytics(deps: ServiceDeps, q: AnalyticsQuery): Pr
   const { tz, now, w } = await windowOf(deps, q);
   // Independent reads: on two pool connections they overlap instead of queueing one behind the other.
   const [entries, chat] = await Promise.all([
-    entriesIn(deps, q.user_id, w),
+    entriesIn(deps, q.user_id, w.startInstant, w.endInstant),
     chatSentimentInWindow(deps.db, q.user_id, w.startInstant, w.endInstant),
   ]);
   const avg = chat.avg_sentiment === null ? null : Math.round(Number(chat.avg_sentiment) * 10_000) / 10_000;
@@ -40,6 +40,7 @@ export async function getMoodAnalytics(deps: ServiceDeps, q: AnalyticsQuery): Pr
 
 export async function getWritingAnalytics(deps: ServiceDeps, q: AnalyticsQuery): Promise<WritingAnalytics> {
   const { tz, now, w } = await windowOf(deps, q);
-  const entries = await entriesIn(deps, q.user_id, w);
+  // From the first entry on: streaks are a property of the user's history, not of the window.
+  const entries = await entriesIn(deps, q.user_id, null, w.endInstant);
   return { ...writingAnalytics(entries, { now, days: q.days, tz }), generated_at: iso(now) };
 }

@@ -176,9 +176,11 @@ export function expectedWriting(entries: Entry[], now: Date, days: number, tz: s
   const { rows } = inWindow(entries, now, days, tz);
   const words = rows.map((e) => e.word_count);
   const activeDates = [...new Set(rows.map((e) => localDateOf(e.created_at, tz)))].sort();
-  const r = runs(activeDates);
   const today = localDateOf(now, tz);
-  const last = activeDates.at(-1) ?? null;
+  // Streaks are unbounded by the window's length (docs/CONTRACT.md): every day of the user's history to today.
+  const historyDates = [...new Set(entries.filter((e) => new Date(e.created_at) <= now).map((e) => localDateOf(e.created_at, tz)))].sort();
+  const r = runs(historyDates);
+  const last = historyDates.at(-1) ?? null;
   const current = last === today || last === shiftDate(today, -1) ? r.at(-1)! : 0;
   const total = words.reduce((a, b) => a + b, 0);
   return {
@@ -196,7 +198,7 @@ export function expectedWriting(entries: Entry[], now: Date, days: number, tz: s
     streak_info: {
       current_streak: current,
       longest_streak: r.length ? Math.max(...r) : 0,
-      total_active_days: activeDates.length,
+      total_active_days: historyDates.length,
       last_entry_date: last,
     },
   };

@@ -7,7 +7,7 @@ import { instantAt, localDateOf, shiftDate } from './oracle.js';
 const stack = useStack();
 
 describe('streaks', { meta: { classes: [18, 23] } }, () => {
-  it('count strictly consecutive local days over the whole window, beyond the original 100-day lookback', async () => {
+  it('count strictly consecutive local days over the whole history, whatever the window, beyond the original 100-day lookback', async () => {
     const tz = 'Europe/Berlin';
     const u = await createUser(stack.api, { timezone: tz });
     const today = localDateOf(new Date(), tz);
@@ -16,15 +16,16 @@ describe('streaks', { meta: { classes: [18, 23] } }, () => {
     // The content is drawn for every date before the first await, in order, so the seed alone decides it;
     // the writes then go at once (the order in which they land changes no figure).
     await Promise.all(dates.map((d) => newEntry(stack.api, u, { title: d, created_at: instantAt(d, 21, 0, tz).toISOString() })));
-    const w = await stack.api.ok('writingAnalytics', { query: { user_id: u.id, days: 365 } });
-    expect(w.streak_info).toEqual({
-      current_streak: 120,
-      longest_streak: 120,
-      total_active_days: 123,
-      last_entry_date: shiftDate(today, -1),
-    });
-    const short = await stack.api.ok('writingAnalytics', { query: { user_id: u.id, days: 30 } });
-    expect(short.streak_info).toMatchObject({ current_streak: 29, longest_streak: 29, total_active_days: 29 });
-    expect(short.consistency_percentage).toBe(Math.round((29 / 30) * 100 * 100) / 100);
+    const history = { current_streak: 120, longest_streak: 120, total_active_days: 123, last_entry_date: shiftDate(today, -1) };
+    // A streak is a property of the user's history (docs/CONTRACT.md, Analytics): the window bounds the
+    // window's figures (active_days, consistency), never the streaks, so every `days` answers the same streaks.
+    for (const days of [7, 30, 365]) {
+      const w = await stack.api.ok('writingAnalytics', { query: { user_id: u.id, days } });
+      expect(w.streak_info, `days=${days}`).toEqual(history);
+      // Today has no entry: a window of 7 or 30 days holds days-1 of the run, a year all 123 days.
+      const active = days === 365 ? 123 : days - 1;
+      expect(w.active_days, `days=${days}`).toBe(active);
+      expect(w.consistency_percentage, `days=${days}`).toBe(Math.round((active / days) * 100 * 100) / 100);
+    }
   });
 });

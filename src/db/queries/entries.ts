@@ -65,15 +65,15 @@ export async function softDeleteEntry(db: Kysely<Database>, userId: string, id: 
 }
 
 /**
- * The rows analytics need, for one user and one half-open instant window. created_at comes as epoch
- * milliseconds: node-postgres parses timestamptz text with regexes into a Date (about 4 ms for a year
+ * The rows analytics need, for one user and one half-open instant window (with no start: everything
+ * before its end). created_at comes as epoch milliseconds: node-postgres parses timestamptz text with regexes into a Date (about 4 ms for a year
  * of entries, more than the analytics computation), a float8 with parseFloat. It is the instant that
  * parser gives: date_trunc drops the microseconds as it does, and date_part's float seconds times 1000
  * are within 0.1 ms of the true count before year 10000 (every analytics window is), so round() is
  * exact. The all-numeric floor(extract(epoch ...) * 1000) costs the server three times as much.
  */
-export async function entriesInWindow(db: Kysely<Database>, userId: string, start: Date, end: Date) {
-  return db
+export async function entriesInWindow(db: Kysely<Database>, userId: string, start: Date | null, end: Date) {
+  let query = db
     .selectFrom('entries')
     .select([
       sql<number>`round(date_part('epoch', date_trunc('milliseconds', created_at)) * 1000)`.as('created_ms'),
@@ -84,7 +84,8 @@ export async function entriesInWindow(db: Kysely<Database>, userId: string, star
     ])
     .where('user_id', '=', userId)
     .where('deleted_at', 'is', null)
-    .where('created_at', '>=', start)
-    .where('created_at', '<', end)
-    .execute();
+    .where('created_at', '<', end);
+  // No start: every entry before `end` (writing analytics, whose streaks span the user's whole history).
+  if (start !== null) query = query.where('created_at', '>=', start);
+  return query.execute();
 }
