@@ -12,7 +12,7 @@ import type { ErrorEnvelope } from '../src/contract/errors.js';
 import { routes, type RouteId, type RouteSpec } from '../src/contract/routes.js';
 import { readBehaviour } from './deployment/behaviour-answers.js';
 import { withExplicitDefaults } from './deployment/explicit-defaults.js';
-import type { Conformance } from './deployment/target.js';
+import type { Conformance } from './env.js';
 import type { TargetDocument } from './deployment/target-document.js';
 
 export type { RawInput, SuccessBody };

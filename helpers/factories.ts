@@ -1,13 +1,22 @@
+import { inject } from 'vitest';
 import type { z } from 'zod';
 import { type Language, SESSION_TYPES } from '../src/contract/enums.js';
 import type { routes } from '../src/contract/routes.js';
 import type { ApiClient, SuccessBody } from './api.js';
 import type { User } from '../src/contract/users.js';
 import { runTarget } from './deployment/run.js';
-import { fixtures } from './users.js';
+import { createBuilders } from '../fixtures/builders.js';
 
 // The common objects of a spec, made through the API with seeded data (the run's seed, fixtures/builders.ts).
 // Each returns what was sent and what came back, so a test can hold the answer against its request.
+// Tests isolate by tenant: each makes its own users here instead of cleaning up.
+
+let builders: ReturnType<typeof createBuilders> | undefined;
+/** One seeded builder set per test file (worker), from the run's seed: data a test sends that is not an object made here. */
+export function fixtures() {
+  builders ??= createBuilders(inject('stack').seed);
+  return builders;
+}
 
 type BodyOf<R extends keyof typeof routes> = (typeof routes)[R] extends { body: z.ZodType } ? z.input<(typeof routes)[R]['body']> : never;
 export interface Made<R extends keyof typeof routes> {

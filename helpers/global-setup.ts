@@ -7,25 +7,42 @@ import { createDb } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { EmbeddedPostgresServer } from '../src/stack/postgres.js';
 import { buildBackendBundle } from '../src/stack/bundle.js';
-import { chooseProvider, testSeed, type StackProvider } from './env.js';
+import { type Conformance, planRun, testSeed } from './env.js';
 
-/** What the global setup hands to every worker (plain data: it crosses process boundaries). */
-export interface StackInfo {
-  provider: StackProvider;
-  seed: number;
-  /** embedded/containers: a superuser URL of the shared server, and the migrated template to clone. */
-  adminUrl?: string;
-  templateDb?: string;
-  /** external: the deployment under test. */
-  apiUrl?: string;
-  databaseUrl?: string;
-  restartCommand?: string;
-  /** The backend bundled once per run from the current sources (fast child boots and restarts). */
-  backendEntry?: string;
-  /** containers: the image every file starts its backends from, and the run id their labels carry. */
-  backendImage?: string;
-  runId?: string;
-}
+/**
+ * What the global setup hands to every worker (plain data: it crosses process boundaries), one shape per
+ * provider, so a worker never guesses which fields a run has.
+ */
+export type StackInfo =
+  | {
+      provider: 'embedded';
+      seed: number;
+      conformance: Conformance;
+      /** A superuser URL of the shared server, and the migrated template each file clones. */
+      adminUrl: string;
+      templateDb: string;
+      /** The backend bundled once per run from the current sources (fast child boots and restarts). */
+      backendEntry: string;
+    }
+  | {
+      provider: 'containers';
+      seed: number;
+      conformance: Conformance;
+      adminUrl: string;
+      templateDb: string;
+      /** The image every file starts its backends from, and the run id their labels carry. */
+      backendImage: string;
+      runId: string;
+    }
+  | {
+      provider: 'external';
+      seed: number;
+      conformance: Conformance;
+      /** The deployment under test, without the /api/v1 prefix. */
+      apiUrl: string;
+      databaseUrl?: string;
+      restartCommand?: string;
+    };
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -66,18 +83,19 @@ async function migrateTemplate(adminUrl: string, createDatabase: (name: string) 
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const seed = testSeed();
-  const provider = chooseProvider(process.env);
+  const plan = planRun(process.env);
+  const { provider, conformance } = plan;
   if (provider === 'containers') await requireContainerRuntime();
   console.log(`[journal-suite] stack provider: ${provider}; seed: ${seed} (set JOURNAL_TEST_SEED to replay)`);
 
-  if (provider === 'external') {
+  if (plan.provider === 'external') {
     // A target given as an image runs for this run only (Testcontainers), then is judged like any URL.
-    const image = process.env.JOURNAL_TARGET_IMAGE ? await (await import('./deployment/image.js')).startTargetImage(process.env) : null;
-    const apiUrl = image?.apiUrl ?? process.env.JOURNAL_API_URL;
-    if (!apiUrl) throw new Error('JOURNAL_STACK=external needs JOURNAL_API_URL (e.g. http://127.0.0.1:8000) or JOURNAL_TARGET_IMAGE');
+    const image = plan.target.kind === 'image' ? await (await import('./deployment/image.js')).startTargetImage(process.env) : null;
+    const apiUrl = image?.apiUrl ?? (plan.target.kind === 'url' ? plan.target.url : '');
     project.provide('stack', {
-      provider,
+      provider: 'external',
       seed,
+      conformance,
       apiUrl: apiUrl.replace(/\/api\/v1\/?$/, '').replace(/\/$/, ''),
       ...(process.env.JOURNAL_DATABASE_URL && { databaseUrl: process.env.JOURNAL_DATABASE_URL }),
       ...(process.env.JOURNAL_RESTART_COMMAND && { restartCommand: process.env.JOURNAL_RESTART_COMMAND }),
@@ -92,8 +110,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await migrateTemplate(infra.adminUrl, infra.createDatabase);
     // The image holds its own bundle of the same sources (Dockerfile: npm run build); none is needed here.
     project.provide('stack', {
-      provider,
+      provider: 'containers',
       seed,
+      conformance,
       adminUrl: infra.adminUrl,
       templateDb: TEMPLATE_DB,
       backendImage: infra.backendImage,
@@ -113,7 +132,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const pg = await EmbeddedPostgresServer.start({ dataDir, persistent: false });
   await migrateTemplate(pg.adminUrl(), (name) => pg.createDatabase(name));
   console.log(`[journal-suite] embedded PostgreSQL on port ${pg.port}, template migrated in ${Math.round(performance.now() - t1)} ms`);
-  project.provide('stack', { provider, seed, adminUrl: pg.adminUrl(), templateDb: TEMPLATE_DB, backendEntry });
+  project.provide('stack', { provider: 'embedded', seed, conformance, adminUrl: pg.adminUrl(), templateDb: TEMPLATE_DB, backendEntry });
   return async () => {
     await pg.stop();
     await removeBundle();

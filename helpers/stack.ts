@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, inject, type TestContext } from 'vitest';
+import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import { assertNoUnhandled, type OllamaStub, startOllamaStub } from '../fixtures/ollama/index.js';
 import { createDb, type DbHandle, dbOptionsFromEnv } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
@@ -17,26 +17,13 @@ import { clientOptions, loadRunTarget, runTarget } from './deployment/run.js';
 import { sqlRowReader } from './deployment/sql-rows.js';
 import { ContainerBackend } from './container-backend.js';
 import type { StackInfo } from './global-setup.js';
+import { declared, type Need, needsWithin, PROCESS_NEEDS } from './needs.js';
 import { waitFor } from './wait.js';
 
-export type Capability = 'restart' | 'database' | 'ollama' | 'postgres-control' | 'second-backend';
-
-/** Capabilities whose guarantee is about a process: a file that asks for one gets a backend child. */
-const PROCESS_CAPABILITIES: readonly Capability[] = ['restart', 'second-backend', 'postgres-control'];
-
 export interface StackOptions {
-  /**
-   * The capabilities this file's tests use. 'restart', 'second-backend' and 'postgres-control' are about
-   * a process, so the file gets the backend as a child process; otherwise the app runs in this worker.
-   */
-  needs?: Capability[];
-  /** The backend as a separate process even without a process capability (e.g. a test reads its pid). */
-  process?: boolean;
-  /** A PostgreSQL server of this file's own, for tests that stop and start the database (implies a process). */
-  privatePostgres?: boolean;
   /** Extra environment for the backend (the child's environment, or the in-process app's settings). */
   env?: Record<string, string>;
-  /** Rewrites the DATABASE_URL the backend process(es) get, e.g. to put a TCP fault proxy in between (implies a process). */
+  /** Rewrites the DATABASE_URL the backend gets, e.g. to put a TCP fault proxy in between. */
   backendDatabaseUrl?: (databaseUrl: string) => string | Promise<string>;
 }
 
@@ -54,21 +41,18 @@ export interface TestStack {
   readonly db: Kysely<Database>;
   readonly databaseUrl: string;
   readonly ollama: OllamaStub;
-  /** A child process, or a container of the backend image under the containers provider (process files only). */
+  /** A child process, or a container of the backend image under the containers provider (needs 'process'). */
   readonly backend: RunningBackend;
+  /** The file's own PostgreSQL server (needs 'private-postgres'). */
   readonly postgres: EmbeddedPostgresServer;
-  /** How this file's backend runs: in this worker, as a child process, a container, or the external target. */
-  readonly mode: 'in-process' | 'process' | 'container' | 'external';
   /**
-   * The one call for what a test needs: skips the test with the printed reason when the provider cannot
-   * give it (e.g. restarts of an external deployment without JOURNAL_RESTART_COMMAND).
+   * How this file's backend runs: in this worker, as a child process, a container, or the external target.
+   * It follows from the needs the file's tests declare (helpers/needs.ts): a process need gets a process.
    */
-  require(ctx: TestContext, ...caps: Capability[]): void;
-  has(cap: Capability): boolean;
-  /** Why a capability is missing under this provider, for a printed skip reason. */
-  missing(cap: Capability): string;
+  readonly mode: 'in-process' | 'process' | 'container' | 'external';
+  /** Needs 'restart' ('kill' also 'process'). */
   restart(mode: 'graceful' | 'kill'): Promise<void>;
-  /** Another backend process on the same database (stats must agree across processes). */
+  /** Another backend process on the same database (stats must agree across processes); needs 'process'. */
   startSecondBackend(): Promise<RunningBackend>;
 }
 
@@ -95,9 +79,12 @@ async function cloneDatabase(adminUrl: string, template: string, name: string): 
 }
 
 /** The backend as the provider runs it: the image under containers, the bundled server as a child otherwise. */
-async function startBackend(info: StackInfo, env: Record<string, string>): Promise<RunningBackend & { remove?(): Promise<void> }> {
-  if (info.backendImage) return ContainerBackend.start({ image: info.backendImage, runId: info.runId ?? 'unlabelled', env });
-  return BackendProcess.start({ ...(info.backendEntry && { entry: info.backendEntry }), env });
+async function startBackend(
+  info: Exclude<StackInfo, { provider: 'external' }>,
+  env: Record<string, string>,
+): Promise<RunningBackend & { remove?(): Promise<void> }> {
+  if (info.provider === 'containers') return ContainerBackend.start({ image: info.backendImage, runId: info.runId, env });
+  return BackendProcess.start({ entry: info.backendEntry, env });
 }
 
 async function disposeBackend(b: RunningBackend & { remove?(): Promise<void> }): Promise<void> {
@@ -149,18 +136,14 @@ function backendEnv(databaseUrl: string, ollamaUrl: string, extra: Record<string
   };
 }
 
+/**
+ * The system under test for one file. The file's tests declare what they need (`meta.needs`); the stack
+ * reads those declarations when it starts, so the app runs in this worker unless a test needs a process.
+ * Everything is created in beforeAll and torn down in afterAll here, so spec files contain no teardown code.
+ */
 export function useStack(opts: StackOptions = {}): TestStack {
   const info = inject('stack');
-  const wantsProcess =
-    // JOURNAL_BACKEND=process runs every file against a child, to check a verdict does not depend on the mode.
-    process.env.JOURNAL_BACKEND === 'process' ||
-    opts.process === true ||
-    opts.privatePostgres === true ||
-    opts.backendDatabaseUrl !== undefined ||
-    (opts.needs ?? []).some((c) => PROCESS_CAPABILITIES.includes(c));
-  const mode: TestStack['mode'] =
-    info.provider === 'external' ? 'external' : info.backendImage ? 'container' : wantsProcess ? 'process' : 'in-process';
-  const privatePostgres = opts.privatePostgres === true || (opts.needs ?? []).includes('postgres-control');
+  let mode: TestStack['mode'] = info.provider === 'external' ? 'external' : info.provider === 'containers' ? 'container' : 'in-process';
   const state: Partial<{
     apiUrl: string;
     api: ApiClient;
@@ -173,34 +156,42 @@ export function useStack(opts: StackOptions = {}): TestStack {
     inProcess: { close(): Promise<void> };
     postgres: EmbeddedPostgresServer;
     dataDir: string;
-    extra: RunningBackend[];
-  }> = { extra: [] };
-  const need = <K extends keyof typeof state>(k: K): NonNullable<(typeof state)[K]> => {
+  }> = {};
+  const extra: RunningBackend[] = [];
+  const need = <K extends keyof typeof state>(k: K, why: string): NonNullable<(typeof state)[K]> => {
     const v = state[k];
-    if (v === undefined) {
-      if (mode === 'in-process' && (k === 'backend' || k === 'postgres'))
-        throw new Error(`stack.${k}: this file runs the app in-process; declare useStack({ process: true }) or the capability in needs`);
-      throw new Error(`stack.${String(k)} is not available under the ${info.provider} provider (or beforeAll has not run)`);
-    }
+    if (v === undefined) throw new Error(`stack.${String(k)} is not available: ${why}`);
     return v as NonNullable<(typeof state)[K]>;
   };
+  const up = 'the stack starts in beforeAll';
+  /** A stack feature used by a test that did not declare the need behind it: a programming error, not a skip. */
+  const requireDeclared = (n: Need, what: string) => {
+    if (!declared(n)) throw new Error(`${what} needs meta.needs ['${n}'] on the test or its describe (helpers/needs.ts)`);
+  };
 
-  beforeAll(async () => {
+  // Vitest reads the fixtures a hook uses from its first parameter's pattern: none here, the suite is second.
+  // biome-ignore lint/correctness/noEmptyPattern: vitest requires a destructuring pattern there
+  beforeAll(async ({}, suite) => {
     if (info.provider === 'external') {
-      state.apiUrl = info.apiUrl!;
-      const target = await loadRunTarget(info.apiUrl!, (wish) => need('api').ok('createUser', { body: wish }, 201));
-      state.api = new ApiClient(info.apiUrl!, await clientOptions(info.apiUrl!));
-      if (target.external!.missingRows() === null) state.rows = await target.external!.rows();
+      state.apiUrl = info.apiUrl;
+      const target = await loadRunTarget(info.apiUrl, (wish) => need('api', up).ok('createUser', { body: wish }, 201));
+      state.api = new ApiClient(info.apiUrl, await clientOptions(info.apiUrl));
+      const external = target.external;
+      if (external && external.missingRows() === null) state.rows = await external.rows();
       if (info.databaseUrl) {
         state.databaseUrl = info.databaseUrl;
         state.handle = createDb(info.databaseUrl, { max: 4 });
       }
       return;
     }
+    const needs = needsWithin(suite);
+    // JOURNAL_BACKEND=process runs every file against a child, to check a verdict does not depend on the mode.
+    const wantsProcess = process.env.JOURNAL_BACKEND === 'process' || PROCESS_NEEDS.some((n) => needs.has(n));
+    if (info.provider === 'embedded') mode = wantsProcess ? 'process' : 'in-process';
     const ollama = await startOllamaStub();
     state.ollama = ollama;
     let databaseUrl: string;
-    if (privatePostgres) {
+    if (needs.has('private-postgres')) {
       state.dataDir = await mkdtemp(join(tmpdir(), 'journal-private-pg-'));
       const server = await EmbeddedPostgresServer.start({ dataDir: state.dataDir, persistent: true, durable: false });
       state.postgres = server;
@@ -211,8 +202,8 @@ export function useStack(opts: StackOptions = {}): TestStack {
       await h.close();
     } else {
       const name = `t_${randomBytes(6).toString('hex')}`;
-      await cloneDatabase(info.adminUrl!, info.templateDb!, name);
-      databaseUrl = info.adminUrl!.replace(/\/[^/]*$/, `/${name}`);
+      await cloneDatabase(info.adminUrl, info.templateDb, name);
+      databaseUrl = info.adminUrl.replace(/\/[^/]*$/, `/${name}`);
     }
     state.databaseUrl = databaseUrl;
     state.handle = createDb(databaseUrl, { max: 4 });
@@ -240,7 +231,7 @@ export function useStack(opts: StackOptions = {}): TestStack {
   });
 
   afterAll(async () => {
-    for (const b of state.extra ?? []) await disposeBackend(b);
+    for (const b of extra) await disposeBackend(b);
     if (state.backend) await disposeBackend(state.backend);
     await state.inProcess?.close().catch(() => undefined);
     await state.handle?.close().catch(() => undefined);
@@ -250,74 +241,54 @@ export function useStack(opts: StackOptions = {}): TestStack {
     if (state.dataDir) await rm(state.dataDir, { recursive: true, force: true });
   });
 
-  const undeclared = (cap: Capability) => {
-    // A programming error, not a skip: the file forgot to say it needs a process.
-    if (mode === 'in-process' && PROCESS_CAPABILITIES.includes(cap))
-      throw new Error(`capability ${cap} needs the backend as a process: declare useStack({ needs: ['${cap}'] })`);
-  };
-  const reasons: Record<Capability, () => string | null> = {
-    restart: () => runTarget().external?.missingRestart() ?? null,
-    database: () =>
-      info.provider !== 'external' || info.databaseUrl ? null : 'row-level checks need JOURNAL_DATABASE_URL under the external provider',
-    ollama: () => (info.provider !== 'external' ? null : 'the external deployment talks to its own model; faults cannot be injected'),
-    // The private server is embedded under both local providers; a containerised backend reaches it over loopback.
-    'postgres-control': () =>
-      info.provider !== 'external' && privatePostgres
-        ? null
-        : "stopping PostgreSQL needs a local provider and a private server (useStack({ needs: ['postgres-control'] }))",
-    'second-backend': () => (info.provider !== 'external' ? null : 'a second backend process needs a local stack'),
-  };
-  const missing = (cap: Capability) => {
-    undeclared(cap);
-    return reasons[cap]();
-  };
-
   return {
     info,
-    mode,
+    get mode() {
+      return mode;
+    },
     get apiUrl() {
-      return need('apiUrl');
+      return need('apiUrl', up);
     },
     get api() {
-      return need('api');
+      return need('api', up);
     },
     get rows() {
-      return need('rows');
+      requireDeclared('rows', 'stack.rows');
+      return need('rows', up);
     },
     get db() {
-      return need('handle').db;
+      requireDeclared('bundled', "stack.db (this project's schema)");
+      return need('handle', 'the external provider has no database of this project (JOURNAL_DATABASE_URL)').db;
     },
     get databaseUrl() {
-      return need('databaseUrl');
+      requireDeclared('bundled', "stack.databaseUrl (this project's schema)");
+      return need('databaseUrl', 'the external provider has no database of this project (JOURNAL_DATABASE_URL)');
     },
     get ollama() {
-      return need('ollama');
+      requireDeclared('model-stub', 'stack.ollama');
+      return need('ollama', "the deployment talks to its own model (a target module's model hook would give the stub)");
     },
     get backend() {
-      return need('backend');
+      // A restart is a process guarantee too: its test may check that the process really changed.
+      if (!declared('restart')) requireDeclared('process', 'stack.backend');
+      return need('backend', up);
     },
     get postgres() {
-      return need('postgres');
+      requireDeclared('private-postgres', 'stack.postgres');
+      return need('postgres', up);
     },
-    require(ctx, ...caps) {
-      const why = caps.map(missing).filter((r): r is string => r !== null);
-      if (why.length === 0) return;
-      // Printed as well as given to vitest, so a skip is never silent in any reporter.
-      console.warn(`[journal-suite] skipped "${ctx.task.name}": ${why.join('; ')}`);
-      ctx.skip(why.join('; '));
-    },
-    has: (cap) => missing(cap) === null,
-    missing: (cap) => missing(cap) ?? '',
     async restart(how) {
-      undeclared('restart');
+      requireDeclared('restart', 'stack.restart()');
+      if (how === 'kill') requireDeclared('process', "stack.restart('kill')");
       const external = runTarget().external;
       if (external) return external.restart();
-      await need('backend').restart(how);
+      await need('backend', up).restart(how);
     },
     async startSecondBackend() {
-      undeclared('second-backend');
-      const b = await startBackend(info, backendEnv(need('backendUrl'), need('ollama').url, opts.env));
-      state.extra!.push(b);
+      requireDeclared('process', 'stack.startSecondBackend()');
+      if (info.provider === 'external') throw new Error('a second backend process needs a local provider');
+      const b = await startBackend(info, backendEnv(need('backendUrl', up), need('ollama', up).url, opts.env));
+      extra.push(b);
       return b;
     },
   };

@@ -1,27 +1,9 @@
 import { inject } from 'vitest';
 import type { TargetUser, UserWish } from './hooks.js';
-import type { Level } from './regression-classes.js';
-import { chooseConformance, type Conformance, ExternalTarget, importTarget } from './target.js';
+import { type Conformance, planRun } from '../env.js';
+import { ExternalTarget, importTarget } from './target.js';
 import { TargetDocument } from './target-document.js';
 import { targetFetch } from './wire.js';
-
-/**
- * What a test may declare it needs (`it(name, { meta: { needs: [...] } }, fn)`); a need the run cannot
- * meet skips the test with the reason, reported "not applicable", never failed.
- *  - rows: read stored rows (this project's database, or the target's rows hook)
- *  - restart: restart the backend (local stack, JOURNAL_RESTART_COMMAND or the target's restart hook)
- *  - process: the backend as a process of this run (its pid, SIGKILL mid-burst, a second process)
- *  - model-stub: the model server replaced by the suite's stub (fault injection)
- *  - private-postgres: a PostgreSQL of the file's own to stop and start
- *  - bundled: this project's own backend (its schema, its code)
- */
-export type Need = 'rows' | 'restart' | 'process' | 'model-stub' | 'private-postgres' | 'bundled';
-
-declare module '@vitest/runner' {
-  interface TaskMeta {
-    needs?: Need[];
-  }
-}
 
 export interface RunTarget {
   bundled: boolean;
@@ -37,10 +19,11 @@ let current: RunTarget | undefined;
 /** The target of this file's run; `loadRunTarget` (useStack's beforeAll) must have run for an external one. */
 export function runTarget(): RunTarget {
   if (current) return current;
-  // The unit project provides no stack: its clients are strict, against the app in process.
-  const info = inject('stack') as ReturnType<typeof inject<'stack'>> | undefined;
-  const bundled = info?.provider !== 'external';
-  current = { bundled, conformance: chooseConformance(process.env, bundled), external: null, document: null, fetch: targetFetch() };
+  // The unit project provides no stack: its clients judge the app in process (bundled), at the level asked.
+  const plan =
+    (inject('stack') as ReturnType<typeof inject<'stack'>> | undefined) ??
+    planRun({ JOURNAL_CONFORMANCE: process.env.JOURNAL_CONFORMANCE });
+  current = { bundled: plan.provider !== 'external', conformance: plan.conformance, external: null, document: null, fetch: targetFetch() };
   return current;
 }
 
@@ -54,39 +37,6 @@ export async function loadRunTarget(apiUrl: string, createUserViaApi: (wish: Use
   t.fetch = targetFetch((req) => external.headers(req));
   t.document = await TargetDocument.load(apiUrl, t.fetch);
   return t;
-}
-
-/** Why this run cannot give a test what it declared, or null when it can. */
-export function unmet(needs: readonly Need[], level: Level): string | null {
-  const t = runTarget();
-  if (level === 'self' && !t.bundled)
-    return "a test of the suite's own code: it runs against the bundled backend, not counted against a target";
-  if (level === 'strict' && t.conformance !== 'strict')
-    return "strict contract (this project's exact envelope, statuses, schemas): judged against the bundled backend, or with JOURNAL_CONFORMANCE=strict";
-  for (const need of needs) {
-    if (t.bundled) continue;
-    switch (need) {
-      case 'rows': {
-        const why = t.external?.missingRows();
-        if (why !== null) return why ?? 'rows: the target is not loaded (useStack)';
-        break;
-      }
-      case 'restart': {
-        const why = t.external?.missingRestart();
-        if (why !== null) return why ?? 'restart: the target is not loaded (useStack)';
-        break;
-      }
-      case 'process':
-        return 'needs the backend as a process of this run (pid, SIGKILL, a second process): only under a local provider';
-      case 'model-stub':
-        return "needs the model replaced by the suite's stub to inject faults; a deployment talks to its own model";
-      case 'private-postgres':
-        return 'needs a PostgreSQL of its own to stop and start: only under a local provider';
-      case 'bundled':
-        return "about this project's own backend (its schema or code), not a guarantee of the API";
-    }
-  }
-  return null;
 }
 
 /**

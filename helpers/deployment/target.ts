@@ -3,23 +3,9 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { waitFor } from '../wait.js';
+import type { Need } from '../needs.js';
 import type { RowReader, TargetContext, TargetHooks, TargetUser, UserWish } from './hooks.js';
 import { sqlRowReader } from './sql-rows.js';
-
-/**
- * Which level of conformance a run judges. `strict`: this project's exact envelope, statuses and schemas,
- * undocumented fields as drift. `behaviour`: what any deployment of the journaling API must do, read
- * through the target's own OpenAPI document and a tolerant error reader.
- */
-export type Conformance = 'strict' | 'behaviour';
-
-/** Strict against the bundled backend; against any other target only when JOURNAL_CONFORMANCE=strict asks. */
-export function chooseConformance(env: NodeJS.ProcessEnv, bundled: boolean): Conformance {
-  const asked = env.JOURNAL_CONFORMANCE;
-  if (asked === 'strict' || asked === 'behaviour') return asked;
-  if (asked) throw new Error(`JOURNAL_CONFORMANCE="${asked}" is not a level; valid values: strict, behaviour`);
-  return bundled ? 'strict' : 'behaviour';
-}
 
 /** The target module named by JOURNAL_TARGET (a path from the working directory), or null for the default. */
 export async function importTarget(spec: string | undefined, cwd = process.cwd()): Promise<TargetHooks | null> {
@@ -81,6 +67,24 @@ export class ExternalTarget {
       timeoutMs: 60_000,
       what: 'the target to answer /health after its restart',
     });
+  }
+
+  /** Why this deployment cannot give a test one of its needs (helpers/needs.ts), or null when it can. */
+  missing(need: Need): string | null {
+    switch (need) {
+      case 'rows':
+        return this.missingRows();
+      case 'restart':
+        return this.missingRestart();
+      case 'process':
+        return 'needs the backend as a process of this run (pid, SIGKILL, a second process): only under a local provider';
+      case 'model-stub':
+        return "needs the model replaced by the suite's stub to inject faults; a deployment talks to its own model";
+      case 'private-postgres':
+        return 'needs a PostgreSQL of its own to stop and start: only under a local provider';
+      case 'bundled':
+        return "about this project's own backend (its schema or code), not a guarantee of the API";
+    }
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useStack } from '../../helpers/stack.js';
-import { newEntry } from '../../helpers/factories.js';
-import { createUser } from '../../helpers/users.js';
+import { newEntry, newUser } from '../../helpers/factories.js';
 import { instantAt, localDateOf, shiftDate } from './oracle.js';
 
 const stack = useStack();
@@ -9,7 +8,7 @@ const stack = useStack();
 describe('streaks', { meta: { classes: [18, 23] } }, () => {
   it('count strictly consecutive local days over the whole history, whatever the window, beyond the original 100-day lookback', async () => {
     const tz = 'Europe/Berlin';
-    const u = await createUser(stack.api, { timezone: tz });
+    const { got: u } = await newUser(stack.api, { timezone: tz });
     const today = localDateOf(new Date(), tz);
     // 120 consecutive days ending yesterday, then a gap, then 3 older days.
     const dates = [...Array.from({ length: 120 }, (_, i) => shiftDate(today, -1 - i)), ...[0, 1, 2].map((i) => shiftDate(today, -130 - i))];

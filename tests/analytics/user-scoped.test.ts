@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiClient } from '../../helpers/api.js';
 import { useStack } from '../../helpers/stack.js';
-import { newEntry } from '../../helpers/factories.js';
-import { createUser, fixtures } from '../../helpers/users.js';
+import { fixtures, newEntry, newUser } from '../../helpers/factories.js';
 import type { Entry } from '../../src/contract/entries.js';
 import type { Language } from '../../src/contract/enums.js';
 import { expectedMood, expectedWriting, instantAt, localDateOf, recentOffsetChanges, shiftDate } from './oracle.js';
@@ -42,7 +41,9 @@ describe('analytics are user-scoped and equal an independent oracle', { meta: { 
   it('several users with random data: each user sees exactly their own figures', async () => {
     const f = fixtures();
     const users = await Promise.all(
-      ['UTC', 'America/Los_Angeles', 'Europe/Berlin', 'Pacific/Kiritimati'].map((timezone) => createUser(stack.api, { timezone })),
+      ['UTC', 'America/Los_Angeles', 'Europe/Berlin', 'Pacific/Kiritimati'].map(
+        async (timezone) => (await newUser(stack.api, { timezone })).got,
+      ),
     );
     // Every random draw first, in a fixed order, so the seed alone decides the data; then the writes at once.
     const plans = users.map((u) =>
@@ -57,7 +58,7 @@ describe('analytics are user-scoped and equal an independent oracle', { meta: { 
   });
 
   it("one user's writes never change another's figures; a write shows immediately; a soft delete drops out", async () => {
-    const [a, b] = [await createUser(stack.api), await createUser(stack.api)];
+    const [a, b] = [(await newUser(stack.api)).got, (await newUser(stack.api)).got];
     const aEntries = [await write(stack.api, a.id, new Date(Date.now() - 86_400_000))];
     const bBefore = await expectAnalyticsMatch(b.id, [], 'UTC', 30);
     const first = await expectAnalyticsMatch(a.id, aEntries, 'UTC', 30);
@@ -74,7 +75,7 @@ describe('analytics are user-scoped and equal an independent oracle', { meta: { 
 
   it('entries at 23:30 and 00:30 local land on their local days in every zone, also across DST changes', async () => {
     const zones = ['UTC', 'America/Los_Angeles', 'Europe/Berlin', 'Pacific/Kiritimati'];
-    const users = await Promise.all(zones.map((timezone) => createUser(stack.api, { timezone })));
+    const users = await Promise.all(zones.map(async (timezone) => (await newUser(stack.api, { timezone })).got));
     // All zones at once. Each write draws its content before its first await, in map order, so the data
     // stays the seed's; nothing checked depends on the order in which the writes land.
     await Promise.all(
@@ -102,7 +103,7 @@ describe('analytics are user-scoped and equal an independent oracle', { meta: { 
       ['America/Los_Angeles', 365],
       ['Pacific/Kiritimati', 7],
     ] as const) {
-      const u = await createUser(stack.api, { timezone: tz });
+      const { got: u } = await newUser(stack.api, { timezone: tz });
       const today = localDateOf(new Date(), tz);
       const first = shiftDate(today, -(days - 1));
       const inside = await write(stack.api, u.id, instantAt(first, 0, 1, tz));
@@ -114,7 +115,7 @@ describe('analytics are user-scoped and equal an independent oracle', { meta: { 
   });
 
   it('the tz override and the user timezone give their own calendar', async () => {
-    const u = await createUser(stack.api, { timezone: 'Pacific/Kiritimati' });
+    const { got: u } = await newUser(stack.api, { timezone: 'Pacific/Kiritimati' });
     const e = await write(stack.api, u.id, new Date(Date.now() - 3 * 86_400_000));
     const viaUser = await stack.api.ok('moodAnalytics', { query: { user_id: u.id, days: 7 } });
     expect(viaUser.timezone).toBe('Pacific/Kiritimati');

@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { expectedErrors } from '../../helpers/errors.js';
 import { useStack } from '../../helpers/stack.js';
 import { parseOutcome } from '../../helpers/api.js';
-import { newUser } from '../../helpers/factories.js';
-import { fixtures } from '../../helpers/users.js';
+import { fixtures, newUser } from '../../helpers/factories.js';
 import { ErrorEnvelope } from '../../src/contract/errors.js';
 import { BODY_LIMIT_BYTES } from '../../src/server/app.js';
 

@@ -1,6 +1,6 @@
+import { fixtures, newUser } from '../../helpers/factories.js';
 import { describe, expect, it } from 'vitest';
 import { useStack } from '../../helpers/stack.js';
-import { createUser, fixtures } from '../../helpers/users.js';
 
 const stack = useStack();
 
@@ -17,7 +17,7 @@ function dateTimes(value: unknown, path = ''): [string, string][] {
 
 describe('behaviour any deployment owes its clients', () => {
   it('every timestamp an answer carries names its zone', { meta: { classes: [18] } }, async () => {
-    const u = await createUser(stack.api);
+    const { got: u } = await newUser(stack.api);
     const answers = {
       entry: await stack.api.ok('createEntry', { body: { user_id: u.id, title: 't', content: fixtures().entryText() } }, 201),
       chat: await stack.api.ok('chatMessage', { body: { user_id: u.id, message: 'How do I keep going?' } }),
@@ -33,7 +33,7 @@ describe('behaviour any deployment owes its clients', () => {
   });
 
   it('a deleted entry is gone from its reads and from the list', { meta: { classes: [25] } }, async () => {
-    const u = await createUser(stack.api);
+    const { got: u } = await newUser(stack.api);
     const kept = await stack.api.ok('createEntry', { body: { user_id: u.id, title: 'kept', content: fixtures().entryText() } }, 201);
     const gone = await stack.api.ok('createEntry', { body: { user_id: u.id, title: 'gone', content: fixtures().entryText() } }, 201);
     await stack.api.ok('deleteEntry', { params: { id: gone.id }, query: { user_id: u.id } }, 204);
@@ -47,7 +47,7 @@ describe('behaviour any deployment owes its clients', () => {
   });
 
   it("the same topic name twice is one topic of that user's", { meta: { classes: [15, 26] } }, async () => {
-    const u = await createUser(stack.api);
+    const { got: u } = await newUser(stack.api);
     const name = fixtures().topicName();
     const first = await stack.api.ok('createTopic', { body: { user_id: u.id, name } });
     const again = await stack.api.ok('createTopic', { body: { user_id: u.id, name } });

@@ -8,8 +8,7 @@ const stack = useStack();
 
 // This project's own schema: a guarantee about the bundled backend, not about the API.
 describe('database schema', { meta: { classes: [31], needs: ['bundled'] } }, () => {
-  it('the migrated tables have exactly the columns the code declares', async (ctx) => {
-    stack.require(ctx, 'database');
+  it('the migrated tables have exactly the columns the code declares', async () => {
     const rows = await sql<{ table_name: string; column_name: string }>`
       SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name NOT LIKE 'kysely_%'`.execute(
       stack.db,
@@ -20,8 +19,7 @@ describe('database schema', { meta: { classes: [31], needs: ['bundled'] } }, () 
     expect(Object.fromEntries(Object.entries(actual).map(([t, c]) => [t, c.sort()]))).toEqual(declared);
   });
 
-  it('the development user exists before any write, and constraints reject impossible rows', async (ctx) => {
-    stack.require(ctx, 'database');
+  it('the development user exists before any write, and constraints reject impossible rows', async () => {
     const dev = await stack.db.selectFrom('users').selectAll().where('id', '=', DEV_USER_ID).executeTakeFirst();
     expect(dev?.id).toBe(DEV_USER_ID);
     const session = await stack.db

@@ -9,6 +9,7 @@ import { waitFor } from '../../helpers/wait.js';
 import { trackChild } from '../../src/stack/children.js';
 import { childPids, isAlive } from '../../src/stack/proc.js';
 
+const stackInfo = inject('stack');
 const cmdline = (pid: number) => {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
@@ -29,7 +30,7 @@ async function npmStart(env: Record<string, string>) {
       PORT: '0',
       OLLAMA_HOST: 'http://127.0.0.1:9',
       // The suite's bundle of the same server boots faster than tsx (embedded provider).
-      ...(inject('stack').backendEntry && { JOURNAL_BACKEND_ENTRY: inject('stack').backendEntry }),
+      ...(stackInfo.provider === 'embedded' && { JOURNAL_BACKEND_ENTRY: stackInfo.backendEntry }),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,7 @@
+import { fixtures, newUser } from '../../helpers/factories.js';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useStack } from '../../helpers/stack.js';
-import { createUser, fixtures } from '../../helpers/users.js';
 import { routeList, type RouteId, type RouteSpec } from '../../src/contract/routes.js';
 import { fieldsOf, invalidJsonValue, invalidWireString } from './mutations.js';
 
@@ -13,7 +13,7 @@ type Valid = { params?: Record<string, string>; query?: Record<string, unknown>;
 
 /** A valid request per route, so that one mutated field is the only thing wrong. */
 async function validInputs(): Promise<Partial<Record<RouteId, Valid>>> {
-  const u = await createUser(stack.api);
+  const { got: u } = await newUser(stack.api);
   const user_id = u.id;
   const topic = await stack.api.ok('createTopic', { body: { user_id, name: 'fuzz' } });
   const entry = await stack.api.ok('createEntry', { body: { user_id, title: 't', content: fixtures().entryText() } }, 201);

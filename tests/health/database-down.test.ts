@@ -1,15 +1,14 @@
+import { fixtures, newUser } from '../../helpers/factories.js';
 import { describe, expect, it } from 'vitest';
 import { expectedErrors } from '../../helpers/errors.js';
 import { useStack } from '../../helpers/stack.js';
-import { createUser, fixtures } from '../../helpers/users.js';
 import { waitFor } from '../../helpers/wait.js';
 
-const stack = useStack({ needs: ['postgres-control'] });
+const stack = useStack();
 
-describe('PostgreSQL stopped and started under a running backend', { meta: { classes: [9, 12] } }, () => {
-  it('503 (not 500, not a hang) while down, health says so, recovery by itself, nothing acknowledged lost', async (ctx) => {
-    stack.require(ctx, 'postgres-control');
-    const u = await createUser(stack.api);
+describe('PostgreSQL stopped and started under a running backend', { meta: { classes: [9, 12], needs: ['private-postgres'] } }, () => {
+  it('503 (not 500, not a hang) while down, health says so, recovery by itself, nothing acknowledged lost', async (_ctx) => {
+    const { got: u } = await newUser(stack.api);
     const kept = await stack.api.ok('createEntry', { body: { user_id: u.id, title: 'before', content: fixtures().entryText() } }, 201);
     const chat = await stack.api.ok('chatMessage', { body: { user_id: u.id, message: 'before the outage' } });
 

@@ -1,6 +1,6 @@
+import { fixtures, newUser } from '../../helpers/factories.js';
 import { describe, expect, it } from 'vitest';
 import { useStack } from '../../helpers/stack.js';
-import { createUser, fixtures } from '../../helpers/users.js';
 import { waitFor } from '../../helpers/wait.js';
 import { serverError, timeout, malformedJson, connectionRefused } from '../../fixtures/ollama/index.js';
 
@@ -40,7 +40,7 @@ describe('health follows the model stub', { meta: { classes: [12, 27], needs: ['
     ['connection refused', connectionRefused],
   ] as const) {
     it(`a model failure (${name}) still stores the turn, answers a flagged fallback in the message's language`, async () => {
-      const u = await createUser(stack.api);
+      const { got: u } = await newUser(stack.api);
       stack.ollama.use(...fault({ path: 'chat' }));
       const res = await stack.api.ok('chatMessage', {
         body: { user_id: u.id, message: 'Ich bin heute sehr müde und traurig, weil die Arbeit anstrengend war.' },
@@ -49,24 +49,18 @@ describe('health follows the model stub', { meta: { classes: [12, 27], needs: ['
       expect(res.processing_metadata.fallback_response).toBe(true);
       expect(res.processing_metadata.language).toBe('de');
       expect(res.content).not.toMatch(/I'm sorry, I couldn't generate a response/i);
-      const rows = await stack.db
-        .selectFrom('chat_messages')
-        .select(['role', 'content', 'is_fallback'])
-        .where('session_id', '=', res.session_id)
-        .orderBy('sequence')
-        .execute();
-      expect(rows.map((r) => [r.role, r.is_fallback])).toEqual([
+      // Stored as any client reads it back: the user's turn, then the flagged fallback that was answered.
+      const hist = await stack.api.ok('history', { params: { session_id: res.session_id }, query: { user_id: u.id } });
+      expect(hist.messages.map((m) => [m.role, m.metadata.is_fallback === true])).toEqual([
         ['user', false],
         ['assistant', true],
       ]);
-      expect(rows[1]!.content).toBe(res.content);
-      const hist = await stack.api.ok('history', { params: { session_id: res.session_id }, query: { user_id: u.id } });
-      expect(hist.messages[1]!.metadata).toMatchObject({ is_fallback: true });
+      expect(hist.messages[1]!.content).toBe(res.content);
     });
   }
 
   it('an entry written while the model is down is kept, analysed by the lexicon and flagged', async () => {
-    const u = await createUser(stack.api);
+    const { got: u } = await newUser(stack.api);
     stack.ollama.use(...serverError({ path: 'chat' }), ...serverError({ path: 'generate' }));
     const e = await stack.api.ok('createEntry', { body: { user_id: u.id, title: 't', content: fixtures().entryText('en', 3) } }, 201);
     stack.ollama.resetHandlers();
@@ -77,7 +71,7 @@ describe('health follows the model stub', { meta: { classes: [12, 27], needs: ['
 
 describe('/chat/stats is derived from the database', { meta: { classes: [11, 20] } }, () => {
   it('equals counts taken from the database, globally and per user', { meta: { needs: ['rows'] } }, async () => {
-    const [a, b] = [await createUser(stack.api), await createUser(stack.api)];
+    const [a, b] = [(await newUser(stack.api)).got, (await newUser(stack.api)).got];
     const s = await stack.api.ok('chatMessage', { body: { user_id: a.id, message: 'one' } });
     await stack.api.ok('chatMessage', { body: { user_id: a.id, session_id: s.session_id, message: 'two' } });
     await stack.api.ok('chatMessage', { body: { user_id: b.id, message: 'three' } });

@@ -1,7 +1,7 @@
+import { fixtures, newUser } from '../../helpers/factories.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RawInput } from '../../helpers/api.js';
 import { useStack } from '../../helpers/stack.js';
-import { createUser, fixtures } from '../../helpers/users.js';
 import { routeList, type RouteId, type RouteSpec } from '../../src/contract/routes.js';
 import { casesFor, sample, slotsOf, type FieldSlot, type HostileCase } from './corpus.js';
 
@@ -17,7 +17,7 @@ let base: (route: RouteId) => Promise<Base>;
 let canonicalZone = '';
 
 beforeAll(async () => {
-  const user_id = (await createUser(stack.api)).id;
+  const user_id = (await newUser(stack.api)).got.id;
   canonicalZone = (await stack.api.ok('createUser', { body: { ...fixtures().user(), timezone: ZONE } }, 201)).timezone;
   const topic = await stack.api.ok('createTopic', { body: { user_id, name: 'corpus' } }, 201);
   const entry = await stack.api.ok('createEntry', { body: { user_id, title: 't', content: fixtures().entryText() } }, 201);

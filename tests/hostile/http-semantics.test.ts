@@ -1,6 +1,6 @@
+import { newUser } from '../../helpers/factories.js';
 import { describe, expect, it } from 'vitest';
 import { useStack } from '../../helpers/stack.js';
-import { createUser } from '../../helpers/users.js';
 import { ErrorEnvelope } from '../../src/contract/errors.js';
 import { routeList } from '../../src/contract/routes.js';
 import { envelopeOf, rawExchange } from './raw-http.js';
@@ -62,7 +62,7 @@ describe('#18 protocol errors in the envelope; an empty JSON body is no body', {
   });
 
   it('DELETE with Content-Type: application/json and no body is a DELETE', async () => {
-    const u = await createUser(stack.api);
+    const { got: u } = await newUser(stack.api);
     const t = await stack.api.ok('createTopic', { body: { user_id: u.id, name: 'to delete' } }, 201);
     const res = await fetch(`${stack.apiUrl}/api/v1/topics/${t.id}?user_id=${u.id}`, {
       method: 'DELETE',

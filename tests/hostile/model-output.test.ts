@@ -1,7 +1,7 @@
+import { newUser } from '../../helpers/factories.js';
 import { describe, expect, it } from 'vitest';
 import { taintedText } from '../../fixtures/ollama/index.js';
 import { useStack } from '../../helpers/stack.js';
-import { createUser } from '../../helpers/users.js';
 import { textProblem } from '../../src/contract/wire-input.js';
 
 // Issue 11: "Model output is input too: a model reply that contains NUL makes POST /chat/message a 500."
@@ -27,7 +27,7 @@ describe('a model that writes NUL or lone surrogates', { meta: { level: 'strict'
   for (const [name, taint] of Object.entries(TAINTS)) {
     it(`${name}: POST /chat/message answers 200 and stores clean text`, async () => {
       stack.ollama.use(...taintedText(taint, { path: 'chat' }));
-      const u = await createUser(stack.api);
+      const { got: u } = await newUser(stack.api);
       const reply = await stack.api.ok('chatMessage', { body: { user_id: u.id, message: 'I had a long day at work today.' } });
       expect(reply.processing_metadata.fallback_response).toBe(false);
       expect(reply.content.trim()).not.toBe('');
@@ -40,7 +40,7 @@ describe('a model that writes NUL or lone surrogates', { meta: { level: 'strict'
 
     it(`${name}: POST /sessions/{id}/messages answers 201 and stores clean text`, async () => {
       stack.ollama.use(...taintedText(taint, { path: 'chat' }));
-      const u = await createUser(stack.api);
+      const { got: u } = await newUser(stack.api);
       const s = await stack.api.ok('createSession', { body: { user_id: u.id, session_type: 'free_chat' } }, 201);
       const out = await stack.api.ok(
         'postSessionMessage',
@@ -57,7 +57,7 @@ describe('a model that writes NUL or lone surrogates', { meta: { level: 'strict'
 
   it('a reply that is nothing but NUL falls back to a flagged canned reply', async () => {
     stack.ollama.use(...taintedText((s) => (s.length > 20 ? '\u0000\u0000' : s), { path: 'chat' }));
-    const u = await createUser(stack.api);
+    const { got: u } = await newUser(stack.api);
     const reply = await stack.api.ok('chatMessage', { body: { user_id: u.id, message: 'I had a long day at work today.' } });
     expect(reply.processing_metadata.fallback_response).toBe(true);
     expect(textProblem(reply.content)).toBeUndefined();

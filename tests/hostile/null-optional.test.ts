@@ -1,8 +1,8 @@
+import { fixtures, newUser } from '../../helpers/factories.js';
 import { z } from 'zod';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RawInput } from '../../helpers/api.js';
 import { useStack } from '../../helpers/stack.js';
-import { createUser, fixtures } from '../../helpers/users.js';
 import { routeList, type RouteId } from '../../src/contract/routes.js';
 
 // Issue 11 finding 15. CONTRACT: "A field marked optional may also be sent as null, which means absent".
@@ -37,7 +37,7 @@ type Base = { params?: Record<string, string>; query?: Record<string, unknown>; 
 let bases: () => Promise<Partial<Record<RouteId, Base>>>;
 
 beforeAll(async () => {
-  const user_id = (await createUser(stack.api)).id;
+  const user_id = (await newUser(stack.api)).got.id;
   const entry = await stack.api.ok('createEntry', { body: { user_id, title: 't', content: fixtures().entryText() } }, 201);
   const session = await stack.api.ok('createSession', { body: { user_id, session_type: 'free_chat' } }, 201);
   const fixed: Partial<Record<RouteId, Base>> = {
@@ -99,7 +99,7 @@ describe('#15 null means absent on every optional field of every route body', { 
   }
 
   it('null takes the default, as absence does', async () => {
-    const user_id = (await createUser(stack.api)).id;
+    const user_id = (await newUser(stack.api)).got.id;
     const u = await stack.api.ok('createUser', { body: { username: `nulls-${user_id}`, timezone: null, language: null } as never }, 201);
     expect(u).toMatchObject({ timezone: 'UTC', language: 'en', display_name: null });
     const e = await stack.api.ok(

@@ -1,6 +1,6 @@
+import { newUser } from '../../helpers/factories.js';
 import { describe, expect, it } from 'vitest';
 import { useStack } from '../../helpers/stack.js';
-import { createUser } from '../../helpers/users.js';
 
 // Issue 11 finding 19, stated as policy in docs/CONTRACT.md ("Identity and ownership"): v1 keeps the
 // original's pre-auth profile. A user id is an identifier, not a credential: any client that knows it reads
@@ -9,14 +9,14 @@ const stack = useStack();
 
 describe('#19 the pre-auth profile, as the contract states it', { meta: { level: 'strict', classes: [30, 15] } }, () => {
   it('a user profile is readable by id, by anyone who has the id, and only the profile fields', async () => {
-    const u = await createUser(stack.api);
+    const { got: u } = await newUser(stack.api);
     const read = await stack.api.ok('getUser', { params: { id: u.id } });
     expect(read).toEqual(u);
     expect(Object.keys(read).sort()).toEqual(['created_at', 'display_name', 'id', 'language', 'timezone', 'username']);
   });
 
   it('GET /chat/stats without user_id is service-wide counts; with user_id, that user only', async () => {
-    const [a, b] = [await createUser(stack.api), await createUser(stack.api)];
+    const [a, b] = [(await newUser(stack.api)).got, (await newUser(stack.api)).got];
     await stack.api.ok('chatMessage', { body: { user_id: a.id, message: 'first user' } });
     await stack.api.ok('chatMessage', { body: { user_id: b.id, message: 'second user' } });
     await stack.api.ok('chatMessage', { body: { user_id: b.id, message: 'second user again' } });

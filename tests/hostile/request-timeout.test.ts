@@ -6,7 +6,7 @@ import { envelopeOf, rawExchange } from './raw-http.js';
 // open indefinitely (Fastify's requestTimeout 0). The backend here runs with a short REQUEST_TIMEOUT_MS;
 // the test waits for the server to close the connection (an event), bounded well above that timeout.
 // A child process: the guarantee is about the server's own sockets, configured from its environment.
-const stack = useStack({ process: true, env: { REQUEST_TIMEOUT_MS: '700' } });
+const stack = useStack({ env: { REQUEST_TIMEOUT_MS: '700' } });
 
 describe('#17 a request whose body never arrives', { meta: { needs: ['process'] } }, () => {
   it('is answered 408 in the envelope and the connection is closed', async () => {

@@ -1,7 +1,7 @@
+import { fixtures, newUser } from '../../helpers/factories.js';
 import { describe, expect, it } from 'vitest';
 import { expectedErrors } from '../../helpers/errors.js';
 import { useStack } from '../../helpers/stack.js';
-import { createUser, fixtures } from '../../helpers/users.js';
 
 // Issue 11 findings 4, 10, 12, 13, 14 and 16: hostile text and structure in bodies and queries get a 422
 // naming the field, never a 500, never a silent change.
@@ -11,7 +11,7 @@ const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}
 
 describe('hostile text and structure → 422 naming the field', { meta: { classes: [3] } }, () => {
   it('#4 NUL in body text fields and in queries', async () => {
-    const u = await createUser(stack.api);
+    const { got: u } = await newUser(stack.api);
     const user_id = u.id;
     expect(await stack.api.fail('createEntry', { body: { user_id, title: 'a\u0000b', content: 'some content' } }, 422)).toEqual(
       expectedErrors.validation('title'),
@@ -30,7 +30,7 @@ describe('hostile text and structure → 422 naming the field', { meta: { classe
   });
 
   it('#4 lone surrogates in JSON-stored fields and keys', async () => {
-    const user_id = (await createUser(stack.api)).id;
+    const user_id = (await newUser(stack.api)).got.id;
     expect(
       await stack.api.fail('createSession', { body: { user_id, session_type: 'free_chat', metadata: { note: 'x\uD800' } } }, 422),
     ).toEqual(expectedErrors.validation('metadata.note'));
@@ -42,7 +42,7 @@ describe('hostile text and structure → 422 naming the field', { meta: { classe
   });
 
   it('#13 lone surrogates in text columns are refused, so distinct names cannot collide', async () => {
-    const user_id = (await createUser(stack.api)).id;
+    const user_id = (await newUser(stack.api)).got.id;
     expect(await stack.api.fail('createTopic', { body: { user_id, name: 'plans \uD800' } }, 422)).toEqual(
       expectedErrors.validation('name'),
     );
@@ -56,7 +56,7 @@ describe('hostile text and structure → 422 naming the field', { meta: { classe
   });
 
   it('#10 thousands of levels of nesting in metadata, context_metadata and initial_context', async () => {
-    const user_id = (await createUser(stack.api)).id;
+    const user_id = (await newUser(stack.api)).got.id;
     const cases = [
       ['createSession', `{"user_id":"${user_id}","session_type":"free_chat","metadata":${nested(4200)}}`, 'metadata'],
       ['chatMessage', `{"user_id":"${user_id}","message":"hi","context_metadata":${nested(4200)}}`, 'context_metadata'],
@@ -79,7 +79,7 @@ describe('hostile text and structure → 422 naming the field', { meta: { classe
 
   // This project's rules for fields and keys a target may not have at all: the strict contract.
   it('#12 impossible calendar dates and 24:00 are refused, never moved to another day', { meta: { level: 'strict' } }, async () => {
-    const user_id = (await createUser(stack.api)).id;
+    const user_id = (await newUser(stack.api)).got.id;
     const content = fixtures().entryText();
     for (const created_at of [
       '2026-02-30T10:00:00Z',
@@ -113,7 +113,7 @@ describe('hostile text and structure → 422 naming the field', { meta: { classe
   });
 
   it('#14 __proto__ and constructor keys are named in a 422, not called invalid JSON', { meta: { level: 'strict' } }, async () => {
-    const user_id = (await createUser(stack.api)).id;
+    const user_id = (await newUser(stack.api)).got.id;
     const top = await stack.api.fail('createTopic', { rawBody: `{"user_id":"${user_id}","name":"t","__proto__":{"admin":true}}` }, 422);
     expect(top).toEqual(expectedErrors.validation('__proto__'));
     const deep = await stack.api.fail(
@@ -131,7 +131,7 @@ describe('hostile text and structure → 422 naming the field', { meta: { classe
   });
 
   it('#16 metadata.conversation_mode on POST /sessions/ is the enum', { meta: { level: 'strict' } }, async () => {
-    const user_id = (await createUser(stack.api)).id;
+    const user_id = (await newUser(stack.api)).got.id;
     for (const conversation_mode of ['bogus', 123, { mode: 'goal_setting' }]) {
       expect(
         await stack.api.fail('createSession', { body: { user_id, session_type: 'free_chat', metadata: { conversation_mode } } }, 422),

@@ -1,9 +1,9 @@
+import { fixtures } from '../../helpers/factories.js';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { up as canonicaliseStoredZones } from '../../src/db/migrations/0003_canonical_time_zones.js';
 import { useStack } from '../../helpers/stack.js';
-import { fixtures } from '../../helpers/users.js';
 
 // Issue 11 finding 3: case variants of one zone were stored and answered as sent, each a new formatter in
 // an unbounded cache. Now every spelling is stored and answered in its canonical form (the cache bound
@@ -43,18 +43,21 @@ describe('#3 time zone case variants', { meta: { level: 'strict', classes: [18] 
   });
 
   // Rows written before the input rule keep the spelling they were sent with; migration 0003 rewrites them.
-  it('a zone stored in an odd spelling before the rule is canonical after the migration', { meta: { needs: ['bundled'] } }, async (ctx) => {
-    stack.require(ctx, 'database');
-    const id = randomUUID();
-    await stack.db
-      .insertInto('users')
-      .values({ id, username: `legacy-${id}`, display_name: null, timezone: 'europe/BERLIN', language: 'en' })
-      .execute();
-    const before = await stack.api.ok('writingAnalytics', { query: { user_id: id, days: 7 } });
-    expect(before.timezone).toBe('europe/BERLIN');
-    await canonicaliseStoredZones(stack.db as unknown as Kysely<unknown>);
-    expect((await stack.api.ok('getUser', { params: { id } })).timezone).toBe('Europe/Berlin');
-    const after = await stack.api.ok('writingAnalytics', { query: { user_id: id, days: 7 } });
-    expect(after.timezone).toBe('Europe/Berlin');
-  });
+  it(
+    'a zone stored in an odd spelling before the rule is canonical after the migration',
+    { meta: { needs: ['bundled'] } },
+    async (_ctx) => {
+      const id = randomUUID();
+      await stack.db
+        .insertInto('users')
+        .values({ id, username: `legacy-${id}`, display_name: null, timezone: 'europe/BERLIN', language: 'en' })
+        .execute();
+      const before = await stack.api.ok('writingAnalytics', { query: { user_id: id, days: 7 } });
+      expect(before.timezone).toBe('europe/BERLIN');
+      await canonicaliseStoredZones(stack.db as unknown as Kysely<unknown>);
+      expect((await stack.api.ok('getUser', { params: { id } })).timezone).toBe('Europe/Berlin');
+      const after = await stack.api.ok('writingAnalytics', { query: { user_id: id, days: 7 } });
+      expect(after.timezone).toBe('Europe/Berlin');
+    },
+  );
 });

@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { CallInput, RawInput } from '../../helpers/api.js';
 import { expectedErrors } from '../../helpers/errors.js';
 import { useStack } from '../../helpers/stack.js';
-import { newChatTurn, newEntry, newSession, newTopic } from '../../helpers/factories.js';
-import { createUser } from '../../helpers/users.js';
+import { newChatTurn, newEntry, newSession, newTopic, newUser } from '../../helpers/factories.js';
 import type { RouteId } from '../../src/contract/routes.js';
 import { DEV_USER_ID } from '../../src/contract/enums.js';
 
@@ -25,7 +24,7 @@ const failed = (route: RouteId, input: CallInput<RouteId> | RawInput, status: nu
 
 /** Builds a user with one of everything, through the API. */
 async function populatedUser() {
-  const u = await createUser(stack.api);
+  const { got: u } = await newUser(stack.api);
   const { got: topic } = await newTopic(stack.api, u);
   const { got: entry } = await newEntry(stack.api, u, { topic_id: topic.id });
   const { got: chat } = await newChatTurn(stack.api, u, { session_type: 'reflection_buddy' });
@@ -124,7 +123,7 @@ describe('identity: the user id given is the one stored and read', () => {
 
   it("another user's objects are 404 on every read, update and delete, and stay untouched", { meta: { classes: [15, 25] } }, async () => {
     const owner = await populatedUser();
-    const other = await createUser(stack.api);
+    const { got: other } = await newUser(stack.api);
     const q = { user_id: other.id };
     expect
       .soft(await failed('getEntry', { params: { id: owner.entry.id }, query: q }, 404))

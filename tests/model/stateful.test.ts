@@ -4,7 +4,7 @@ import { useStack } from '../../helpers/stack.js';
 import { checkUser, commands, type Model, newUser, type Real } from './model.js';
 
 // Restarts are among the commands, so the backend is a real process.
-const stack = useStack({ needs: ['restart'] });
+const stack = useStack();
 const SOAK = process.env.JOURNAL_SOAK === '1';
 // npm test: a few short runs with at most one restart each; JOURNAL_SOAK=1: many longer runs.
 const RUNS = SOAK ? Number(process.env.JOURNAL_SOAK_MODEL_RUNS ?? 40) : 2;
@@ -17,8 +17,7 @@ describe(
   // The model is this project's contract (users, per-user topics, its analytics): the strict level.
   { meta: { level: 'strict', classes: [11, 13, 17, 20, 25], needs: ['restart'] } },
   () => {
-    it(`${RUNS} seeded command sequences: created objects readable from every route, deleted ones gone, analytics and stats equal the model`, async (ctx) => {
-      stack.require(ctx, 'restart');
+    it(`${RUNS} seeded command sequences: created objects readable from every route, deleted ones gone, analytics and stats equal the model`, async (_ctx) => {
       const real: Real = {
         api: stack.api,
         restart: async (mode) => {

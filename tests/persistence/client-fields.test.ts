@@ -1,15 +1,14 @@
+import { fixtures, newUser } from '../../helpers/factories.js';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { useStack } from '../../helpers/stack.js';
-import { runTarget } from '../../helpers/deployment/run.js';
-import { createUser, fixtures } from '../../helpers/users.js';
 
 const stack = useStack();
 
 // The original accepted these fields and silently dropped them, collapsing historical data into "now".
 describe('client fields are stored, not dropped', { meta: { classes: [8] } }, () => {
   it('entries keep created_at, entry_type, template_id, tags and topic', async () => {
-    const u = await createUser(stack.api);
+    const { got: u } = await newUser(stack.api);
     const topic = await stack.api.ok('createTopic', {
       body: { user_id: u.id, name: 'kept', description: 'd', color: '#AA00FF', tags: ['x'] },
     });
@@ -39,7 +38,19 @@ describe('client fields are stored, not dropped', { meta: { classes: [8] } }, ()
       topic_id: topic.id,
       created_at: '2025-12-24T17:00:00.000Z',
     });
-    if (!runTarget().bundled) return;
+  });
+
+  it('entries keep those fields in the row itself', { meta: { needs: ['bundled'] } }, async () => {
+    const { got: u } = await newUser(stack.api);
+    const topic = await stack.api.ok('createTopic', { body: { user_id: u.id, name: 'kept' } });
+    const template = randomUUID();
+    const body = { user_id: u.id, title: 'kept', content: fixtures().entryText(), entry_type: 'topic' as const, template_id: template };
+    const e = await stack.api.ok(
+      'createEntry',
+      { body: { ...body, tags: ['a', 'b'], topic_id: topic.id, created_at: '2025-12-24T18:00:00+01:00' } },
+      201,
+    );
+    const back = await stack.api.ok('getEntry', { params: { id: e.id }, query: { user_id: u.id } });
     // This project's schema: the row itself.
     const row = await stack.db.selectFrom('entries').selectAll().where('id', '=', e.id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ user_id: u.id, entry_type: 'topic', template_id: template, topic_id: topic.id, tags: ['a', 'b'] });
@@ -48,7 +59,7 @@ describe('client fields are stored, not dropped', { meta: { classes: [8] } }, ()
   });
 
   it('chat keeps session_type, context_metadata and its timestamp', { meta: { classes: [13, 14], needs: ['bundled'] } }, async () => {
-    const u = await createUser(stack.api);
+    const { got: u } = await newUser(stack.api);
     const at = '2026-05-04T07:15:00Z';
     const r = await stack.api.ok('chatMessage', {
       body: {

@@ -1,8 +1,8 @@
+import { fixtures, newUser } from '../../helpers/factories.js';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { expectedErrors } from '../../helpers/errors.js';
 import { useStack } from '../../helpers/stack.js';
-import { createUser, fixtures } from '../../helpers/users.js';
 
 const stack = useStack();
 
@@ -13,7 +13,7 @@ async function countRows(table: 'entries' | 'chat_sessions' | 'chat_messages', u
 
 describe('Idempotency-Key: a retried POST returns the first result without new rows', { meta: { classes: [9], needs: ['rows'] } }, () => {
   it('entries: sequential and concurrent retries write one row; another body with the key is a 409', async () => {
-    const u = await createUser(stack.api);
+    const { got: u } = await newUser(stack.api);
     const key = randomUUID();
     const body = { user_id: u.id, title: 'once', content: fixtures().entryText(), created_at: '2026-03-01T08:00:00Z' };
     const results = await Promise.all(
@@ -30,7 +30,7 @@ describe('Idempotency-Key: a retried POST returns the first result without new r
   });
 
   it('chat messages and sessions: concurrent retries of one key write one turn', async () => {
-    const u = await createUser(stack.api);
+    const { got: u } = await newUser(stack.api);
     const key = randomUUID();
     const body = { user_id: u.id, message: 'Only once, please.' };
     const replies = await Promise.all(
@@ -46,7 +46,7 @@ describe('Idempotency-Key: a retried POST returns the first result without new r
     expect(new Set(sessions.map((s) => s.id)).size).toBe(1);
     expect(await countRows('chat_sessions', u.id)).toBe(2);
     // A key is scoped per user: another user may use the same key for their own write.
-    const other = await createUser(stack.api);
+    const { got: other } = await newUser(stack.api);
     await stack.api.ok('chatMessage', { body: { user_id: other.id, message: 'Only once, please.' }, headers: { 'Idempotency-Key': key } });
     expect(await countRows('chat_messages', other.id)).toBe(2);
   });

@@ -1,6 +1,6 @@
+import { newUser } from '../../helpers/factories.js';
 import { describe, expect, it } from 'vitest';
 import { useStack } from '../../helpers/stack.js';
-import { createUser } from '../../helpers/users.js';
 
 const stack = useStack();
 
@@ -27,7 +27,7 @@ async function backwardsConversation(userId: string, start: string, turns: numbe
 
 describe('a conversation is listed in the order it was sent, whatever times its turns carry', { meta: { classes: [13] } }, () => {
   it('history, session messages and export follow sequence when context_metadata.timestamp goes backwards', async () => {
-    const u = await createUser(stack.api);
+    const { got: u } = await newUser(stack.api);
     const { sessionId, sent } = await backwardsConversation(u.id, '2025-06-10T12:00:00Z', 4);
     const q = { user_id: u.id };
 
@@ -53,7 +53,7 @@ describe('a conversation is listed in the order it was sent, whatever times its 
   });
 
   it('a turn before 1970 keeps its time: the reply is 1 ms after it and last_activity is the reply (issue 11 #11)', async () => {
-    const u = await createUser(stack.api);
+    const { got: u } = await newUser(stack.api);
     const r = await stack.api.ok('chatMessage', {
       body: { user_id: u.id, message: 'The day of the moon landing.', context_metadata: { timestamp: '1969-07-20T20:17:40Z' } },
     });
@@ -68,7 +68,7 @@ describe('a conversation is listed in the order it was sent, whatever times its 
     'times before 1900-01-01T00:00:00Z are 422 naming the field; the bound itself is accepted',
     { meta: { level: 'strict' } },
     async () => {
-      const u = await createUser(stack.api);
+      const { got: u } = await newUser(stack.api);
       const early = '1899-12-31T23:59:59Z';
       const chat = await stack.api.fail(
         'chatMessage',

@@ -1,7 +1,7 @@
+import { newUser } from '../../helpers/factories.js';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { useStack } from '../../helpers/stack.js';
-import { createUser } from '../../helpers/users.js';
 import { waitFor } from '../../helpers/wait.js';
 
 const stack = useStack();
@@ -26,7 +26,7 @@ const seen = (r: PromiseSettledResult<Answered>) =>
 const declared = { meta: { classes: [25, 26], needs: ['bundled' as const] } };
 describe('a request racing the delete of its object answers as if the two ran one after the other', declared, () => {
   it('POST /chat/conversation/{id}/end racing DELETE /sessions/{id}: 200 or 404 session_not_found, and the row agrees', async () => {
-    const u = await createUser(stack.api);
+    const { got: u } = await newUser(stack.api);
     const sessions = await Promise.all(
       Array.from({ length: PAIRS }, () => stack.api.ok('createSession', { body: { user_id: u.id, session_type: 'free_chat' } }, 201)),
     );
@@ -42,7 +42,6 @@ describe('a request racing the delete of its object answers as if the two ran on
     // Only the delete deletes, so it always finds the session.
     expect(dels.filter((a) => a !== '204')).toEqual([]);
     await Promise.all(sessions.map((s) => stack.api.fail('getSession', { params: { id: s.id }, query: { user_id: u.id } }, 404)));
-    if (!stack.has('database')) return console.warn(`[races] row check skipped: ${stack.missing('database')}`);
     const rows = await stack.db.selectFrom('chat_sessions').select(['id', 'status']).where('user_id', '=', u.id).execute();
     const status = new Map(rows.map((r) => [r.id, r.status]));
     // An end that answered 200 completed the session before it was deleted; a 404 changed nothing.
@@ -50,7 +49,7 @@ describe('a request racing the delete of its object answers as if the two ran on
   });
 
   it('POST /sessions/{id}/messages racing DELETE /sessions/{id}: 201 or 404 session_not_found, and only answered turns are stored', async () => {
-    const u = await createUser(stack.api);
+    const { got: u } = await newUser(stack.api);
     const sessions = await Promise.all(
       Array.from({ length: PAIRS }, () => stack.api.ok('createSession', { body: { user_id: u.id, session_type: 'free_chat' } }, 201)),
     );
@@ -64,7 +63,6 @@ describe('a request racing the delete of its object answers as if the two ran on
     const turns = settled.map(([t]) => seen(t!));
     expect(turns.filter((a) => a !== '201' && a !== '404 session_not_found')).toEqual([]);
     expect(settled.map(([, d]) => seen(d!)).filter((a) => a !== '204')).toEqual([]);
-    if (!stack.has('database')) return console.warn(`[races] row check skipped: ${stack.missing('database')}`);
     const rows = await stack.db.selectFrom('chat_sessions').select(['id', 'message_count']).where('user_id', '=', u.id).execute();
     const messages = await stack.db.selectFrom('chat_messages').select('session_id').where('user_id', '=', u.id).execute();
     const count = new Map(rows.map((r) => [r.id, r.message_count]));
@@ -76,7 +74,7 @@ describe('a request racing the delete of its object answers as if the two ran on
   });
 
   it('POST /topics/ racing DELETE of the topic of that name: 200 or 201, one live topic per name, and the list agrees', async () => {
-    const u = await createUser(stack.api);
+    const { got: u } = await newUser(stack.api);
     const topics = await Promise.all(
       Array.from({ length: PAIRS }, (_, i) => stack.api.ok('createTopic', { body: { user_id: u.id, name: `race ${i}` } }, 201)),
     );
@@ -116,8 +114,7 @@ describe('a request racing the delete of its object answers as if the two ran on
     // Deterministic counterpart of the load test above: the create is held inside the backend until the
     // delete has committed. `entries` is locked by this test (a create reads it for the topic's counts),
     // so whatever the create does before reading it happens before the delete, the rest after.
-    if (!stack.has('database')) return console.warn(`skipped: ${stack.missing('database')}`);
-    const u = await createUser(stack.api);
+    const { got: u } = await newUser(stack.api);
     const old = await stack.api.ok('createTopic', { body: { user_id: u.id, name: 'held' } }, 201);
     const waiting = async () =>
       (

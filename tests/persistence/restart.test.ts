@@ -1,30 +1,29 @@
+import { fixtures, newUser } from '../../helpers/factories.js';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { useStack } from '../../helpers/stack.js';
-import { type Need, runTarget } from '../../helpers/deployment/run.js';
-import { createUser, fixtures } from '../../helpers/users.js';
+import type { Need } from '../../helpers/needs.js';
 import { populate, snapshot } from './snapshot.js';
 import { waitFor } from '../../helpers/wait.js';
 import { delay, http } from 'msw';
 import { normalAnswer } from '../../fixtures/ollama/index.js';
 
-const stack = useStack({ needs: ['restart', 'database'] });
+const stack = useStack();
 
 describe('persistence across backend restarts', () => {
   for (const mode of ['graceful', 'kill'] as const) {
     // A deployment restarts its own way (JOURNAL_RESTART_COMMAND or its target's hook): the graceful case only.
-    const needs: Need[] = mode === 'kill' ? ['process'] : [];
+    const needs: Need[] = mode === 'kill' ? ['restart', 'process'] : ['restart'];
     it(
       `${mode === 'graceful' ? 'SIGTERM' : 'SIGKILL'}: every session, message, entry, topic, analytic and stat is identical afterwards`,
       { meta: { classes: [11, 13], needs } },
-      async (ctx) => {
-        stack.require(ctx, 'restart');
+      async (_ctx) => {
         const u = await populate(stack);
         const before = await snapshot(stack, u.id);
         expect(before.sessions).toHaveLength(5);
         expect(before.histories.every((h) => h.messages.length === h.message_count && h.message_count > 0)).toBe(true);
-        const pid = runTarget().bundled ? stack.backend.pid : undefined;
+        const pid = stack.mode === 'external' ? undefined : stack.backend.pid;
         await stack.restart(mode);
         if (pid !== undefined) expect(stack.backend.pid).not.toBe(pid);
         expect(await snapshot(stack, u.id)).toEqual(before);
@@ -36,7 +35,7 @@ describe('persistence across backend restarts', () => {
     'messages keep a strict user-before-assistant order that survives sorting by time',
     { meta: { classes: [13], needs: ['bundled'] } },
     async () => {
-      const u = await createUser(stack.api);
+      const { got: u } = await newUser(stack.api);
       let sid: string | undefined;
       for (const m of ['a', 'b', 'c'])
         sid = (await stack.api.ok('chatMessage', { body: { user_id: u.id, session_id: sid, message: m } })).session_id;
@@ -55,10 +54,9 @@ describe('persistence across backend restarts', () => {
 
   it(
     'a burst of concurrent chat writes with a SIGKILL in the middle loses nothing acknowledged; retries create no duplicates',
-    { meta: { classes: [9, 13], needs: ['process', 'model-stub'] } },
-    async (ctx) => {
-      stack.require(ctx, 'restart', 'database');
-      const u = await createUser(stack.api);
+    { meta: { classes: [9, 13], needs: ['restart', 'process', 'model-stub', 'bundled'] } },
+    async (_ctx) => {
+      const { got: u } = await newUser(stack.api);
       const f = fixtures();
       const requests = Array.from({ length: 40 }, (_, i) => ({
         key: randomUUID(),

@@ -1,11 +1,11 @@
+import { fixtures, newUser } from '../../helpers/factories.js';
 import type { TestStack } from '../../helpers/stack.js';
-import { createUser, fixtures } from '../../helpers/users.js';
 import { SESSION_TYPES } from '../../src/contract/enums.js';
 
 /** Populates one user with topics, dated entries and chat sessions of every type, through the API. */
 export async function populate(stack: TestStack) {
   const f = fixtures();
-  const u = await createUser(stack.api, { timezone: f.pick(['UTC', 'Europe/Berlin', 'America/Los_Angeles']) });
+  const { got: u } = await newUser(stack.api, { timezone: f.pick(['UTC', 'Europe/Berlin', 'America/Los_Angeles']) });
   const topics = [];
   for (let i = 0; i < 3; i++) topics.push(await stack.api.ok('createTopic', { body: { user_id: u.id, name: f.topicName() } }));
   for (let i = 0; i < 6; i++) {

@@ -1,8 +1,8 @@
+import { newUser } from '../../helpers/factories.js';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { useStack } from '../../helpers/stack.js';
-import { createUser } from '../../helpers/users.js';
 
 const stack = useStack();
 
@@ -49,19 +49,12 @@ async function stored(userId: string) {
 
 const unavailable = { error: 'database_unavailable' };
 
-/** The trigger and the row checks need this file's database. */
-function withDatabase(): boolean {
-  if (!stack.has('database')) console.warn(`skipped: ${stack.missing('database')}`);
-  return stack.has('database');
-}
-
 describe(
   'a turn whose reply cannot be stored is not stored at all, and the answer says so',
   { meta: { classes: [9], needs: ['bundled'] } },
   () => {
     it('POST /chat/message opening a session: 503, no session, no message', async () => {
-      if (!withDatabase()) return;
-      const u = await createUser(stack.api);
+      const { got: u } = await newUser(stack.api);
       await failRepliesOf(u.id);
       expect(await stack.api.fail('chatMessage', { body: { user_id: u.id, message: 'Will this be kept?' } }, 503)).toMatchObject(
         unavailable,
@@ -70,8 +63,7 @@ describe(
     });
 
     it('POST /chat/message continuing a session: 503, the session and its counters unchanged', async () => {
-      if (!withDatabase()) return;
-      const u = await createUser(stack.api);
+      const { got: u } = await newUser(stack.api);
       const first = await stack.api.ok('chatMessage', { body: { user_id: u.id, message: 'A first turn that is kept.' } });
       const before = await stored(u.id);
       await failRepliesOf(u.id);
@@ -97,8 +89,7 @@ describe(
     });
 
     it('POST /sessions/{id}/messages: 503, the session and its counters unchanged', async () => {
-      if (!withDatabase()) return;
-      const u = await createUser(stack.api);
+      const { got: u } = await newUser(stack.api);
       const s = await stack.api.ok('createSession', { body: { user_id: u.id, session_type: 'reflection_buddy' } }, 201);
       await stack.api.ok('postSessionMessage', { params: { id: s.id }, body: { user_id: u.id, content: 'Kept.', role: 'user' } }, 201);
       const before = await stored(u.id);

@@ -1,3 +1,4 @@
+import { newUser } from '../../helpers/factories.js';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,6 @@ import { SESSION_TYPES } from '../../src/contract/enums.js';
 import { detectLanguage } from '../../src/domain/text.js';
 import { CORE_TOPICS } from '../../src/populate/themes.js';
 import { useStack } from '../../helpers/stack.js';
-import { createUser } from '../../helpers/users.js';
 import { populate, rowCounts, useOllamaMsw } from './support.js';
 
 const stack = useStack();
@@ -57,7 +57,7 @@ describe('the original failures, each as a test', { meta: { level: 'self', class
   });
 
   it('chat turns that fail: those sessions count as failed, exit 1, and the JSON report says why', async () => {
-    const user = await createUser(stack.api);
+    const { got: user } = await newUser(stack.api);
     const broken = new Set<string>();
     // The second turn of the first two sessions is sent to a session that does not exist: the real API answers 404.
     server.use(
@@ -101,7 +101,7 @@ describe('the original failures, each as a test', { meta: { level: 'self', class
   });
 
   it('entry requests that fail are counted as failed, with the API’s reason', async () => {
-    const user = await createUser(stack.api);
+    const { got: user } = await newUser(stack.api);
     let broken = 0;
     server.use(
       http.post(apiRoute('/entries/'), async ({ request }) =>
@@ -121,7 +121,7 @@ describe('the original failures, each as a test', { meta: { level: 'self', class
   });
 
   it('a re-run creates no new topics (nor anything else)', async () => {
-    const user = await createUser(stack.api);
+    const { got: user } = await newUser(stack.api);
     await populate(stack, { testUser: user.id, journalEntries: 2, chatSessions: 1, seed: 9 });
     const after = await rowCounts(stack, user.id);
     const again = await populate(stack, { testUser: user.id, journalEntries: 2, chatSessions: 1, seed: 9 });
@@ -132,7 +132,7 @@ describe('the original failures, each as a test', { meta: { level: 'self', class
   });
 
   it('session types are stored as planned, all five of them', async () => {
-    const user = await createUser(stack.api);
+    const { got: user } = await newUser(stack.api);
     const { report } = await populate(stack, { testUser: user.id, journalEntries: 0, chatSessions: 5, seed: 3 });
     expect(report.sessions.created).toBe(5);
     const stored = await stack.db.selectFrom('chat_sessions').select('session_type').where('user_id', '=', user.id).execute();
@@ -140,7 +140,7 @@ describe('the original failures, each as a test', { meta: { level: 'self', class
   });
 
   it('German items are stored as German (entries, their topics, and chat turns)', async () => {
-    const user = await createUser(stack.api, { language: 'de' });
+    const { got: user } = await newUser(stack.api, { language: 'de' });
     const { exitCode, report } = await populate(stack, { testUser: user.id, journalEntries: 8, chatSessions: 3, language: 'de', seed: 5 });
     expect(exitCode).toBe(0);
     // Written by the model (through msw), not by the offline generator.

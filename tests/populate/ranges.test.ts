@@ -1,3 +1,4 @@
+import { newUser } from '../../helpers/factories.js';
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -6,7 +7,6 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { localDate } from '../../src/domain/calendar.js';
 import { useStack } from '../../helpers/stack.js';
-import { createUser } from '../../helpers/users.js';
 import { apiBase, populate, rowCounts, useOllamaMsw } from './support.js';
 
 // Taken before msw patches fetch: the offline year run has no model calls to intercept.
@@ -53,7 +53,7 @@ async function contentHash(userId: string): Promise<string> {
 describe('ranges', { meta: { level: 'self', classes: [2, 10] } }, () => {
   it('--day writes on the user’s local today only, never in the future', async () => {
     const tz = 'America/Los_Angeles';
-    const user = await createUser(stack.api, { timezone: tz });
+    const { got: user } = await newUser(stack.api, { timezone: tz });
     const { exitCode, report } = await populate(stack, { testUser: user.id, day: true, seed: 11 });
     const after = Date.now();
     expect(exitCode).toBe(0);
@@ -72,7 +72,7 @@ describe('ranges', { meta: { level: 'self', classes: [2, 10] } }, () => {
   });
 
   it('--year spreads the data over 12 months as the analytics see it', async () => {
-    const user = await createUser(stack.api, { timezone: 'Europe/Berlin' });
+    const { got: user } = await newUser(stack.api, { timezone: 'Europe/Berlin' });
     const { exitCode, report } = await populate(
       stack,
       { testUser: user.id, year: true, offline: true, concurrency: 16, seed: 12 },
@@ -97,7 +97,7 @@ describe('ranges', { meta: { level: 'self', classes: [2, 10] } }, () => {
   }, 180_000);
 
   it('the same seed twice gives the same persisted content; another seed does not', async () => {
-    const [a, b, c] = [await createUser(stack.api), await createUser(stack.api), await createUser(stack.api)];
+    const [a, b, c] = [(await newUser(stack.api)).got, (await newUser(stack.api)).got, (await newUser(stack.api)).got];
     for (const u of [a, b])
       expect((await populate(stack, { testUser: u.id, journalEntries: 3, chatSessions: 2, seed: 77 })).exitCode).toBe(0);
     expect((await populate(stack, { testUser: c.id, journalEntries: 3, chatSessions: 2, seed: 78 })).exitCode).toBe(0);
@@ -116,7 +116,7 @@ describe('the CLI as a subprocess', { meta: { level: 'self', classes: [2, 10] } 
     });
 
   it('exits 0 with the summary and the JSON report, 2 without a user', async () => {
-    const user = await createUser(stack.api);
+    const { got: user } = await newUser(stack.api);
     const file = join(dir, 'cli.json');
     const ok = await cli([
       '--test-user',
@@ -143,7 +143,7 @@ describe('the CLI as a subprocess', { meta: { level: 'self', classes: [2, 10] } 
   });
 
   it('Ctrl-C stops after the items in flight: exit 130 and a partial report', async () => {
-    const user = await createUser(stack.api);
+    const { got: user } = await newUser(stack.api);
     const file = join(dir, 'interrupted.json');
     const child = spawn(process.execPath, [
       '--import',

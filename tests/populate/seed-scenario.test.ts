@@ -1,11 +1,11 @@
+import { newUser } from '../../helpers/factories.js';
 import { describe, expect, it } from 'vitest';
 import { DEV_USER_ID, SESSION_TYPES } from '../../src/contract/enums.js';
 import { runSeedScenario } from '../../src/populate/seed-scenario.js';
 import { useStack } from '../../helpers/stack.js';
-import { createUser } from '../../helpers/users.js';
 import { populate, rowCounts, useOllamaMsw } from './support.js';
 
-const stack = useStack({ needs: ['restart'] });
+const stack = useStack();
 useOllamaMsw(stack);
 
 const SEED_COMMAND = { chatSessions: 2, journalEntries: 1, seed: 4242 };
@@ -29,10 +29,10 @@ async function sessionsOf(userId: string) {
 
 describe(
   'the seed command: --chat-sessions 2 --journal-entries 1 --test-user <uuid>',
-  { meta: { level: 'self', classes: [2, 10] } },
+  { meta: { level: 'self', classes: [2, 10], needs: ['restart', 'process', 'bundled'] } },
   () => {
     it('writes exactly 10 topics, 1 entry and 2 complete sessions for that user only, and the same after a restart', async () => {
-      const user = await createUser(stack.api, { timezone: 'Europe/Berlin' });
+      const { got: user } = await newUser(stack.api, { timezone: 'Europe/Berlin' });
       const othersBefore = await rowCounts(stack, user.id, true);
 
       const first = await populate(stack, { ...SEED_COMMAND, testUser: user.id });
