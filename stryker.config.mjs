@@ -4,10 +4,10 @@
  *
  * Only code that runs inside a vitest worker can be killed: Stryker's instrumentation never reaches the
  * backend child processes the integration project starts. src/services and src/server are mutated because
- * tests run them in the worker: src/services/*.test.ts call the services over their own embedded
- * PostgreSQL, the population's unit tests run the CLI against the real app in-process
- * (src/populate/testing/app.ts), and the integration files run the app in the worker (helpers/stack.ts:
- * buildApp on the file's cloned database) unless they need a process; tests/contract drives every route of
+ * tests run them in the worker: tests/persistence/services-direct.test.ts calls the services over the
+ * file's cloned database, tests/populate runs the CLI in the worker against the app, and the integration
+ * files run the app in the worker (helpers/stack.ts: buildApp on the file's cloned database) unless a test
+ * needs a process; tests/contract drives every route of
  * the table. Files whose backend is a child process cover no mutant and are only run in the dry run.
  * `testFiles` lists the unit test files (minus src/stack, whose tests boot real PostgreSQL and exercise
  * no mutated file) and the integration files.
@@ -29,8 +29,7 @@ export default {
     // The process entry (env parsing, listen, signal handling): only the integration project starts it, as
     // a child process, so no unit test could cover a mutant there.
     '!src/server/main.ts',
-    // Test support and the terminal progress bar (a TTY-only side effect, not behaviour the suite promises).
-    '!src/populate/testing/**',
+    // The terminal progress bar (a TTY-only side effect, not behaviour the suite promises).
     '!src/populate/progress.ts',
     // Reached only by the integration project (tests/populate, `npm start`): no unit test imports them, so
     // every mutant there would be "no coverage" by construction, not a finding.

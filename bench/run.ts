@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { startOllamaStub, type OllamaStub } from '../fixtures/ollama/http-stub.js';
-import { type Answer, createClient } from '../src/contract/client.js';
+import { type Received, createClient } from '../src/contract/client.js';
 import type { RouteId } from '../src/contract/routes.js';
 import { createDb } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
@@ -185,7 +185,7 @@ async function generateAnalyticsData(server: EmbeddedPostgresServer, database: s
 }
 
 /** Wall time of `n` calls through the contract client, after a warm-up; every answer is parsed with its schema. */
-async function latency<R extends RouteId>(call: () => Promise<Answer<R>>, n: number) {
+async function latency<R extends RouteId>(call: () => Promise<Received<R>>, n: number) {
   const times: number[] = [];
   const statuses: Record<number, number> = {};
   let lastBody: unknown;

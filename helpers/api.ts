@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import {
-  type Answer,
+  type Received,
   type ClientOptions,
   type Client,
   contractPolicy,
@@ -21,7 +21,7 @@ type Spec<R extends RouteId> = (typeof routes)[R];
 type InOf<T> = T extends z.ZodType ? z.input<T> : never;
 
 /** Looser than the client's own input: tests may add query keys and leave out what the schema requires. */
-export interface CallInput<R extends RouteId> {
+export interface TestInput<R extends RouteId> {
   params?: Record<string, string>;
   query?: Spec<R> extends { querystring: z.ZodType }
     ? Partial<Record<keyof InOf<Spec<R>['querystring']>, unknown>> & Record<string, unknown>
@@ -31,7 +31,7 @@ export interface CallInput<R extends RouteId> {
   idempotencyKey?: string;
 }
 
-export type Outcome<R extends RouteId> =
+export type Reply<R extends RouteId> =
   | { ok: true; status: number; body: SuccessBody<R>; headers: Record<string, string> }
   | { ok: false; status: number; body: ErrorEnvelope; headers: Record<string, string> };
 
@@ -104,7 +104,13 @@ export class ApiClient {
     return this.client.path(route, params);
   }
 
-  async call<R extends RouteId>(route: R, input: CallInput<R> | RawInput = {}): Promise<Outcome<R>> {
+  /** A request typed by its route's schemas; `raw` sends what the schemas forbid. */
+  call<R extends RouteId>(route: R, input: TestInput<R> = {}): Promise<Reply<R>> {
+    return this.raw(route, input as RawInput);
+  }
+
+  /** Anything at all (hostile input, wrong types), judged like every answer. */
+  async raw<R extends RouteId>(route: R, input: RawInput = {}): Promise<Reply<R>> {
     const sent =
       this.conformance === 'behaviour' && input.body !== undefined
         ? { ...input, body: withExplicitDefaults((routes[route] as RouteSpec).body, input.body) }
@@ -113,13 +119,13 @@ export class ApiClient {
     if (answer.kind === 'network') throw new Error(`${route}: no answer: ${answer.message}`);
     if (this.conformance === 'behaviour') {
       if (answer.kind === 'violation') throw new ContractViolation(`${route} ${answer.message}`);
-      return { ok: answer.kind === 'success', status: answer.status, body: answer.body, headers: answer.headers } as Outcome<R>;
+      return { ok: answer.kind === 'success', status: answer.status, body: answer.body, headers: answer.headers } as Reply<R>;
     }
     return strict(route, answer);
   }
 
   /** A success of this route, typed; anything else fails with the response in the message. */
-  async ok<R extends RouteId>(route: R, input: CallInput<R> = {}, status?: number): Promise<SuccessBody<R>> {
+  async ok<R extends RouteId>(route: R, input: TestInput<R> = {}, status?: number): Promise<SuccessBody<R>> {
     const out = await this.call(route, input);
     // The behaviour level takes any success the target declares (a create answering 200 is its contract).
     if (!out.ok || (status !== undefined && this.conformance === 'strict' && out.status !== status)) {
@@ -129,8 +135,13 @@ export class ApiClient {
   }
 
   /** An error of this route with the given status, its envelope parsed. */
-  async fail<R extends RouteId>(route: R, input: CallInput<R> | RawInput, status: number): Promise<ErrorEnvelope> {
-    const out = await this.call(route, input);
+  async fail<R extends RouteId>(route: R, input: TestInput<R>, status: number): Promise<ErrorEnvelope> {
+    return this.failRaw(route, input as RawInput, status);
+  }
+
+  /** `fail` for input the schemas forbid. */
+  async failRaw<R extends RouteId>(route: R, input: RawInput, status: number): Promise<ErrorEnvelope> {
+    const out = await this.raw(route, input);
     const accepted = this.conformance === 'behaviour' ? (SAME_MEANING[status] ?? [status]) : [status];
     if (out.ok || !accepted.includes(out.status))
       throw new Error(`${route} expected ${status}, got ${out.status}: ${JSON.stringify(out.body)}`);
@@ -139,15 +150,15 @@ export class ApiClient {
 }
 
 /** One answer judged as the suite judges every answer (for code that got the response some other way). */
-export function parseOutcome<R extends RouteId>(
+export function parseReply<R extends RouteId>(
   route: R,
   status: number,
   contentType: string,
   text: string,
   headers: Record<string, string>,
-): Outcome<R> {
+): Reply<R> {
   const reading = contractPolicy.read(routes[route], status, contentType, text);
-  const answer: Answer<R> =
+  const answer: Received<R> =
     reading.kind === 'violation'
       ? { kind: 'violation', status, message: reading.message, headers }
       : reading.kind === 'success'
@@ -156,7 +167,7 @@ export function parseOutcome<R extends RouteId>(
   return strict(route, answer);
 }
 
-function strict<R extends RouteId>(route: R, answer: Exclude<Answer<R>, { kind: 'network' }>): Outcome<R> {
+function strict<R extends RouteId>(route: R, answer: Exclude<Received<R>, { kind: 'network' }>): Reply<R> {
   const { status, headers } = answer;
   if (answer.kind === 'violation') throw new ContractViolation(`${route} ${answer.message}`);
   if (answer.kind === 'success') {

@@ -4,7 +4,7 @@ import { mulberry32 } from '../src/domain/random.js';
 import type { RunningBackend } from '../src/stack/backend.js';
 import type { EmbeddedPostgresServer } from '../src/stack/postgres.js';
 import type { ApiClient } from './api.js';
-import { stallPostgres, terminateBackendConnections } from './faults.js';
+import { stallPostgres, terminateBackendConnections } from './pg-faults.js';
 import type { PgProxy } from './pg-proxy.js';
 
 /**

@@ -8,10 +8,10 @@ import type { ApiClient } from './api.js';
  * An operation keeps one Idempotency-Key across its attempts, so an unknown outcome is resolved by
  * retrying: the stored answer comes back if it was written, else it is written now, once.
  */
-export type Outcome = 'ok' | 'failed' | 'unknown';
+export type OpOutcome = 'ok' | 'failed' | 'unknown';
 
 export interface Attempt {
-  outcome: Outcome;
+  outcome: OpOutcome;
   status: number | null;
   /** Error code, message or transport error: what made the outcome what it is. */
   why: string;
@@ -50,7 +50,7 @@ export class History {
     return full;
   }
 
-  count(outcome: Outcome): number {
+  count(outcome: OpOutcome): number {
     return this.ops.reduce((n, o) => n + o.attempts.filter((a) => a.outcome === outcome).length, 0);
   }
 

@@ -1,6 +1,6 @@
 import { mulberry32 } from '../src/domain/random.js';
 import type { ApiClient } from './api.js';
-import { type Attempt, History, type Op, type Outcome } from './history.js';
+import { type Attempt, History, type Op, type OpOutcome } from './history.js';
 
 /**
  * Concurrent writers for fault schedules: each worker is one user writing chat turns into its own session
@@ -19,7 +19,7 @@ export interface LoadOptions {
 const NOT_WRITTEN = /nothing was written/i;
 
 /** ok, failed or unknown for one answer; undefined for an answer no fault excuses. */
-export function classify(status: number | null, body: unknown, transportError?: string): { outcome: Outcome; why: string } | undefined {
+export function classify(status: number | null, body: unknown, transportError?: string): { outcome: OpOutcome; why: string } | undefined {
   if (status === null) {
     // Refused: the request never reached a server, so nothing can have been written.
     if (transportError && /ECONNREFUSED/.test(transportError)) return { outcome: 'failed', why: transportError };

@@ -32,7 +32,7 @@ export interface RawInput {
  * What one request came to. `violation` is an answer the policy does not accept (a bug in the target,
  * never worth a retry); `network` is no answer at all (refused, reset, timed out).
  */
-export type Answer<R extends RouteId> =
+export type Received<R extends RouteId> =
   | { kind: 'success'; status: number; body: SuccessBody<R>; raw: unknown; headers: Record<string, string> }
   | { kind: 'error'; status: number; body: ErrorEnvelope; raw: unknown; headers: Record<string, string> }
   | { kind: 'violation'; status: number; message: string; headers: Record<string, string> }
@@ -100,9 +100,9 @@ export interface Client {
   readonly root: string;
   /** The route's path with its parameters filled in and encoded, e.g. `/api/v1/users/…`. */
   path(route: RouteId, params?: Record<string, string>): string;
-  call<R extends RouteId>(route: R, input?: CallInput<R>): Promise<Answer<R>>;
+  call<R extends RouteId>(route: R, input?: CallInput<R>): Promise<Received<R>>;
   /** The same request machinery with nothing checked on the way out. */
-  send<R extends RouteId>(route: R, input?: RawInput): Promise<Answer<R>>;
+  send<R extends RouteId>(route: R, input?: RawInput): Promise<Received<R>>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -130,7 +130,7 @@ export function createClient(opts: ClientOptions): Client {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const policy = opts.policy ?? contractPolicy;
 
-  async function send<R extends RouteId>(route: R, input: RawInput = {}): Promise<Answer<R>> {
+  async function send<R extends RouteId>(route: R, input: RawInput = {}): Promise<Received<R>> {
     const spec = routes[route];
     const hasBody = input.rawBody !== undefined || input.body !== undefined;
     const headers: Record<string, string> = {

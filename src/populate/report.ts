@@ -46,7 +46,7 @@ export interface Report extends Omit<ReportHeader, 'planned'> {
   successRate: number;
 }
 
-export type Outcome = 'created' | 'existing' | 'failed' | 'skipped';
+export type ItemOutcome = 'created' | 'existing' | 'failed' | 'skipped';
 
 const emptyTally = (planned: number): Tally => ({ planned, created: 0, existing: 0, failed: 0, skipped: 0 });
 
@@ -83,7 +83,7 @@ export class ReportBuilder {
     this.messages = { planned: header.planned.messages, ok: 0, failed: 0, skipped: 0 };
   }
 
-  record(subject: Subject, outcome: Outcome, failure?: Omit<Failure, 'subject'>): void {
+  record(subject: Subject, outcome: ItemOutcome, failure?: Omit<Failure, 'subject'>): void {
     this.tallies[subject][outcome]++;
     if (outcome === 'failed') {
       if (!failure) throw new Error(`a failed ${subject} needs its reason`);

@@ -3,7 +3,7 @@ import { ApiFailure, type Api } from './api.js';
 import type { ContentSource, Generated } from './generate.js';
 import { idempotencyKey } from './keys.js';
 import type { PlannedEntry, PlannedSession } from './plan.js';
-import type { Failure, Outcome } from './report.js';
+import type { Failure, ItemOutcome } from './report.js';
 import type { TopicSpec } from './themes.js';
 
 /** Runs one request with the runner's retry policy; `attempt` starts at 1. */
@@ -19,7 +19,7 @@ export interface WorkflowContext {
 }
 
 export interface ItemResult {
-  outcome: Exclude<Outcome, 'skipped'>;
+  outcome: Exclude<ItemOutcome, 'skipped'>;
   failure?: Omit<Failure, 'subject'>;
   fallbackReason?: string;
   /** Chat rows read back in order (sessions only). */

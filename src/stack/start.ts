@@ -1,8 +1,11 @@
 import { bootStack, optionsFromEnv, type Stack } from './boot.js';
 import { DEFAULT_OLLAMA_HOST, probeOllama } from './ollama-probe.js';
-import { afterBoot } from './seed-hook.js';
 import { summaryLines } from './summary.js';
 import { policyFromEnv, supervise } from './supervise.js';
+
+// The composition root: the one place the stack (the ground floor) meets the population (the top floor),
+// whose seed scenario runs once the API is healthy.
+import { afterBoot } from '../populate/seed-hook.js';
 
 // `npm start`: the whole system on this machine until Ctrl-C / SIGTERM. Data persists in .journal/pg;
 // a previous run killed hard is recovered by EmbeddedPostgresServer's stale-server detection.

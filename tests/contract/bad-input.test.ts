@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { expectedErrors } from '../../helpers/errors.js';
 import { useStack } from '../../helpers/stack.js';
-import { parseOutcome } from '../../helpers/api.js';
+import { parseReply } from '../../helpers/api.js';
 import { fixtures, newUser } from '../../helpers/factories.js';
 import { ErrorEnvelope } from '../../src/contract/errors.js';
 import { BODY_LIMIT_BYTES } from '../../src/server/app.js';
@@ -14,16 +14,16 @@ const rowCounts = () => stack.rows.counts();
 describe('bad input gets a 4xx in the envelope naming what is wrong, and writes nothing', () => {
   it('malformed JSON → 400 invalid_json; an empty JSON body is no body', { meta: { classes: [3], needs: ['rows'] } }, async () => {
     const before = await rowCounts();
-    expect(await stack.api.fail('createEntry', { rawBody: '{"user_id": "x", ' }, 400)).toEqual(expectedErrors.invalidJson());
+    expect(await stack.api.failRaw('createEntry', { rawBody: '{"user_id": "x", ' }, 400)).toEqual(expectedErrors.invalidJson());
     // An empty body with a JSON type is no body: the route's schema names the missing body.
     // (A target without this project's user route is asked on its entry route.)
     const route = stack.api.offers('createUser') ? 'createUser' : 'createEntry';
-    expect(await stack.api.fail(route, { rawBody: '' }, 422)).toEqual(expectedErrors.emptyBody());
+    expect(await stack.api.failRaw(route, { rawBody: '' }, 422)).toEqual(expectedErrors.emptyBody());
     expect(await rowCounts()).toEqual(before);
   });
 
   it('a body that is not JSON → 415 unsupported_media_type', { meta: { level: 'strict' } }, async () => {
-    expect(await stack.api.fail('createUser', { rawBody: '<user/>', headers: { 'content-type': 'application/xml' } }, 415)).toEqual(
+    expect(await stack.api.failRaw('createUser', { rawBody: '<user/>', headers: { 'content-type': 'application/xml' } }, 415)).toEqual(
       expectedErrors.unsupportedMediaType(),
     );
   });
@@ -37,7 +37,7 @@ describe('bad input gets a 4xx in the envelope naming what is wrong, and writes 
       expectedErrors.validation('user_id', 'limit', 'mood_filter'),
     );
     expect(await stack.api.fail('listTopics', {}, 422)).toEqual(expectedErrors.validation('user_id'));
-    expect(await stack.api.fail('createEntry', { body: { user_id: 'x', title: 5, content: 'abc', tags: ['ok', ''] } }, 422)).toEqual(
+    expect(await stack.api.failRaw('createEntry', { body: { user_id: 'x', title: 5, content: 'abc', tags: ['ok', ''] } }, 422)).toEqual(
       expectedErrors.validation('user_id', 'title', 'tags.1'),
     );
     const idempotencyKey = 'k'.repeat(201);
@@ -48,7 +48,7 @@ describe('bad input gets a 4xx in the envelope naming what is wrong, and writes 
 
   it("a malformed or over-long path segment → 400 in the envelope, not Fastify's own body", { meta: { level: 'strict' } }, async () => {
     const res = await fetch(`${stack.apiUrl}/api/v1/users/%E0%A4%A`);
-    const bad = parseOutcome('getUser', res.status, res.headers.get('content-type') ?? '', await res.text(), {});
+    const bad = parseReply('getUser', res.status, res.headers.get('content-type') ?? '', await res.text(), {});
     expect(bad).toMatchObject({ ok: false, status: 400 });
     expect(bad.body).toEqual(expectedErrors.badRequest("'/api/v1/users/%E0%A4%A' is not a valid url component"));
     const long = await stack.api.call('getUser', { params: { id: 'a'.repeat(101) } });
@@ -59,10 +59,12 @@ describe('bad input gets a 4xx in the envelope naming what is wrong, and writes 
   it('wrong types and missing fields → 422 naming each field', { meta: { classes: [3], needs: ['rows'] } }, async () => {
     const { got: u } = await newUser(stack.api);
     const before = await rowCounts();
-    expect(await stack.api.fail('createEntry', { body: { user_id: u.id, title: 5, content: 'abc' } }, 422)).toEqual(
+    expect(await stack.api.failRaw('createEntry', { body: { user_id: u.id, title: 5, content: 'abc' } }, 422)).toEqual(
       expectedErrors.validation('title'),
     );
-    expect(await stack.api.fail('createEntry', { body: { user_id: u.id, title: 't' } }, 422)).toEqual(expectedErrors.validation('content'));
+    expect(await stack.api.failRaw('createEntry', { body: { user_id: u.id, title: 't' } }, 422)).toEqual(
+      expectedErrors.validation('content'),
+    );
     expect(await stack.api.fail('createEntry', { body: { user_id: u.id, title: 't', content: ' a  b ' } }, 422)).toEqual(
       expectedErrors.validation('content'),
     );
@@ -81,15 +83,15 @@ describe('bad input gets a 4xx in the envelope naming what is wrong, and writes 
 
   it('unknown enum values → 422 naming the field', { meta: { classes: [3, 14] } }, async () => {
     const { got: u } = await newUser(stack.api);
-    expect(await stack.api.fail('chatMessage', { body: { user_id: u.id, message: 'hi', session_type: 'therapy' } }, 422)).toEqual(
+    expect(await stack.api.failRaw('chatMessage', { body: { user_id: u.id, message: 'hi', session_type: 'therapy' } }, 422)).toEqual(
       expectedErrors.validation('session_type'),
     );
-    expect(await stack.api.fail('chatMessage', { body: { user_id: u.id, message: 'hi', conversation_mode: 'x' } }, 422)).toEqual(
+    expect(await stack.api.failRaw('chatMessage', { body: { user_id: u.id, message: 'hi', conversation_mode: 'x' } }, 422)).toEqual(
       expectedErrors.validation('conversation_mode'),
     );
-    expect(await stack.api.fail('createEntry', { body: { user_id: u.id, title: 't', content: 'abcd', entry_type: 'note' } }, 422)).toEqual(
-      expectedErrors.validation('entry_type'),
-    );
+    expect(
+      await stack.api.failRaw('createEntry', { body: { user_id: u.id, title: 't', content: 'abcd', entry_type: 'note' } }, 422),
+    ).toEqual(expectedErrors.validation('entry_type'));
     expect(await stack.api.fail('listEntries', { query: { user_id: u.id, mood_filter: 'happy' } }, 422)).toEqual(
       expectedErrors.validation('mood_filter'),
     );
@@ -112,9 +114,13 @@ describe('bad input gets a 4xx in the envelope naming what is wrong, and writes 
         return head + 'a'.repeat(bytes - head.length - tail.length) + tail;
       };
       expect(Buffer.byteLength(sized(BODY_LIMIT_BYTES))).toBe(256 * 1024);
-      expect(await stack.api.fail('createEntry', { rawBody: sized(BODY_LIMIT_BYTES + 1) }, 413)).toEqual(expectedErrors.payloadTooLarge());
+      expect(await stack.api.failRaw('createEntry', { rawBody: sized(BODY_LIMIT_BYTES + 1) }, 413)).toEqual(
+        expectedErrors.payloadTooLarge(),
+      );
       // At the limit the body is parsed, and its content (over the content limit) is what is refused.
-      expect(await stack.api.fail('createEntry', { rawBody: sized(BODY_LIMIT_BYTES) }, 422)).toEqual(expectedErrors.validation('content'));
+      expect(await stack.api.failRaw('createEntry', { rawBody: sized(BODY_LIMIT_BYTES) }, 422)).toEqual(
+        expectedErrors.validation('content'),
+      );
     },
   );
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { parseOutcome } from '../../helpers/api.js';
+import { parseReply } from '../../helpers/api.js';
 import { expectedErrors } from '../../helpers/errors.js';
 import { fixtures, newChatTurn, newEntry, newSession, newTopic, newUser } from '../../helpers/factories.js';
 import { useStack } from '../../helpers/stack.js';
@@ -392,7 +392,7 @@ describe('answers that are not tied to one route', () => {
     const { got: u } = await newUser(stack.api);
     const get = async (route: RouteId, path: string) => {
       const res = await fetch(`${stack.apiUrl}${path}`, { redirect: 'manual' });
-      return parseOutcome(route, res.status, res.headers.get('content-type') ?? '', await res.text(), {});
+      return parseReply(route, res.status, res.headers.get('content-type') ?? '', await res.text(), {});
     };
     // Collection routes are declared with a slash, item routes without.
     for (const path of ['/api/v1/topics', '/api/v1/topics/'])
@@ -407,8 +407,6 @@ describe('answers that are not tied to one route', () => {
       body: JSON.stringify(fixtures().user()),
       redirect: 'manual',
     });
-    expect(parseOutcome('createUser', created.status, created.headers.get('content-type') ?? '', await created.text(), {}).status).toBe(
-      201,
-    );
+    expect(parseReply('createUser', created.status, created.headers.get('content-type') ?? '', await created.text(), {}).status).toBe(201);
   });
 });

@@ -1,7 +1,7 @@
 import { fixtures, newUser } from '../../helpers/factories.js';
 import { describe, expect, it } from 'vitest';
 import { expectedErrors } from '../../helpers/errors.js';
-import { holdRowLock } from '../../helpers/faults.js';
+import { holdRowLock } from '../../helpers/pg-faults.js';
 import { useStack } from '../../helpers/stack.js';
 
 // A short server-side lock timeout, so a blocked write is cancelled by PostgreSQL in 0.3 s. The lock is held

@@ -1,7 +1,7 @@
 import { fixtures, newUser } from '../../helpers/factories.js';
 import { describe, expect, it } from 'vitest';
 import { ALL_FAULTS, type FaultRecord, injectFault, schedule, shortSchedule, unavailable } from '../../helpers/fault-schedule.js';
-import { BACKEND_APP, stallPostgres, tagBackend, terminateBackendConnections } from '../../helpers/faults.js';
+import { BACKEND_APP, stallPostgres, tagBackend, terminateBackendConnections } from '../../helpers/pg-faults.js';
 import { check, observe } from '../../helpers/history.js';
 import { classify, Load } from '../../helpers/load.js';
 import { useStack } from '../../helpers/stack.js';

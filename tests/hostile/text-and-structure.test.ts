@@ -37,7 +37,7 @@ describe('hostile text and structure → 422 naming the field', { meta: { classe
     expect(
       await stack.api.fail('chatMessage', { body: { user_id, message: 'hello', context_metadata: { mood: ['\uDC00'] } } }, 422),
     ).toEqual(expectedErrors.validation('context_metadata.mood.0'));
-    const e = await stack.api.fail('startConversation', { rawBody: `{"user_id":"${user_id}","initial_context":{"k\\ud800":1}}` }, 422);
+    const e = await stack.api.failRaw('startConversation', { rawBody: `{"user_id":"${user_id}","initial_context":{"k\\ud800":1}}` }, 422);
     expect(e.details[0]?.path).toMatch(/^initial_context\./);
   });
 
@@ -63,7 +63,7 @@ describe('hostile text and structure → 422 naming the field', { meta: { classe
       ['startConversation', `{"user_id":"${user_id}","initial_context":${nested(4200)}}`, 'initial_context'],
     ] as const;
     for (const [route, rawBody, field] of cases) {
-      const out = await stack.api.call(route, { rawBody });
+      const out = await stack.api.raw(route, { rawBody });
       expect(out.ok, route).toBe(false);
       expect([413, 422], route).toContain(out.status);
       if (!out.ok)
@@ -114,15 +114,15 @@ describe('hostile text and structure → 422 naming the field', { meta: { classe
 
   it('#14 __proto__ and constructor keys are named in a 422, not called invalid JSON', { meta: { level: 'strict' } }, async () => {
     const user_id = (await newUser(stack.api)).got.id;
-    const top = await stack.api.fail('createTopic', { rawBody: `{"user_id":"${user_id}","name":"t","__proto__":{"admin":true}}` }, 422);
+    const top = await stack.api.failRaw('createTopic', { rawBody: `{"user_id":"${user_id}","name":"t","__proto__":{"admin":true}}` }, 422);
     expect(top).toEqual(expectedErrors.validation('__proto__'));
-    const deep = await stack.api.fail(
+    const deep = await stack.api.failRaw(
       'createSession',
       { rawBody: `{"user_id":"${user_id}","session_type":"free_chat","metadata":{"x":{"constructor":{"prototype":{"a":1}}}}}` },
       422,
     );
     expect(deep).toEqual(expectedErrors.validation('metadata.x.constructor'));
-    const inArray = await stack.api.fail(
+    const inArray = await stack.api.failRaw(
       'chatMessage',
       { rawBody: `{"user_id":"${user_id}","message":"hi","context_metadata":{"list":[{"__proto__":null}]}}` },
       422,
@@ -134,7 +134,7 @@ describe('hostile text and structure → 422 naming the field', { meta: { classe
     const user_id = (await newUser(stack.api)).got.id;
     for (const conversation_mode of ['bogus', 123, { mode: 'goal_setting' }]) {
       expect(
-        await stack.api.fail('createSession', { body: { user_id, session_type: 'free_chat', metadata: { conversation_mode } } }, 422),
+        await stack.api.failRaw('createSession', { body: { user_id, session_type: 'free_chat', metadata: { conversation_mode } } }, 422),
         JSON.stringify(conversation_mode),
       ).toEqual(expectedErrors.validation('metadata.conversation_mode'));
     }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { CallInput, RawInput } from '../../helpers/api.js';
+import type { TestInput, RawInput } from '../../helpers/api.js';
 import { expectedErrors } from '../../helpers/errors.js';
 import { useStack } from '../../helpers/stack.js';
 import { newChatTurn, newEntry, newSession, newTopic, newUser } from '../../helpers/factories.js';
@@ -19,7 +19,7 @@ async function devUserRows() {
  * The error answer, or what came instead as text: each check of a list is soft, so one verdict holds every
  * route's answer rather than the first.
  */
-const failed = (route: RouteId, input: CallInput<RouteId> | RawInput, status: number) =>
+const failed = (route: RouteId, input: TestInput<RouteId> | RawInput, status: number) =>
   stack.api.fail(route, input, status).catch((e: Error) => e.message);
 
 /** Builds a user with one of everything, through the API. */

@@ -9,7 +9,7 @@ import { SESSION_TYPES } from '../../src/contract/enums.js';
 import { detectLanguage } from '../../src/domain/text.js';
 import { CORE_TOPICS } from '../../src/populate/themes.js';
 import { useStack } from '../../helpers/stack.js';
-import { populate, rowCounts, useOllamaMsw } from './support.js';
+import { populateOnline, rowCounts, useOllamaMsw } from './support.js';
 
 const stack = useStack();
 const { server, apiRoute } = useOllamaMsw(stack);
@@ -37,7 +37,7 @@ async function forwardWith(request: Request, change: (body: Record<string, unkno
 describe('the original failures, each as a test', { meta: { level: 'self', classes: [2, 10, 14, 26] } }, () => {
   it('missing --test-user: exit 2 and nothing is written', async () => {
     const before = await everyone();
-    const { exitCode, err } = await populate(stack, { journalEntries: 1, chatSessions: 1 });
+    const { exitCode, err } = await populateOnline(stack, { journalEntries: 1, chatSessions: 1 });
     expect(exitCode).toBe(2);
     expect(err).toMatch(/--test-user <uuid> is required/);
     expect(await everyone()).toEqual(before);
@@ -48,7 +48,7 @@ describe('the original failures, each as a test', { meta: { level: 'self', class
     const before = await everyone();
     const seen: string[] = [];
     server.events.on('request:start', ({ request }) => void seen.push(`${request.method} ${new URL(request.url).pathname}`));
-    const { exitCode, err } = await populate(stack, { testUser: ghost, journalEntries: 2, chatSessions: 2 });
+    const { exitCode, err } = await populateOnline(stack, { testUser: ghost, journalEntries: 2, chatSessions: 2 });
     server.events.removeAllListeners('request:start');
     expect(exitCode).toBe(2);
     expect(err).toContain(`user ${ghost} does not exist`);
@@ -69,7 +69,7 @@ describe('the original failures, each as a test', { meta: { level: 'self', class
       }),
     );
     const file = join(dir, 'chat.json');
-    const { exitCode, report, err } = await populate(stack, {
+    const { exitCode, report, err } = await populateOnline(stack, {
       testUser: user.id,
       journalEntries: 0,
       chatSessions: 4,
@@ -108,7 +108,7 @@ describe('the original failures, each as a test', { meta: { level: 'self', class
         broken++ === 0 ? forwardWith(request, (b) => ({ ...b, topic_id: randomUUID() })) : passthrough(),
       ),
     );
-    const { exitCode, report } = await populate(stack, { testUser: user.id, journalEntries: 3, chatSessions: 0 });
+    const { exitCode, report } = await populateOnline(stack, { testUser: user.id, journalEntries: 3, chatSessions: 0 });
     expect(exitCode).toBe(1);
     expect(report.entries).toMatchObject({ planned: 3, created: 2, failed: 1 });
     expect(report.failures[0]).toMatchObject({
@@ -122,9 +122,9 @@ describe('the original failures, each as a test', { meta: { level: 'self', class
 
   it('a re-run creates no new topics (nor anything else)', async () => {
     const { got: user } = await newUser(stack.api);
-    await populate(stack, { testUser: user.id, journalEntries: 2, chatSessions: 1, seed: 9 });
+    await populateOnline(stack, { testUser: user.id, journalEntries: 2, chatSessions: 1, seed: 9 });
     const after = await rowCounts(stack, user.id);
-    const again = await populate(stack, { testUser: user.id, journalEntries: 2, chatSessions: 1, seed: 9 });
+    const again = await populateOnline(stack, { testUser: user.id, journalEntries: 2, chatSessions: 1, seed: 9 });
     expect(again.report.topics).toMatchObject({ created: 0, existing: 10 });
     expect(await rowCounts(stack, user.id)).toEqual(after);
     const names = await stack.db.selectFrom('topics').select('name').where('user_id', '=', user.id).execute();
@@ -133,7 +133,7 @@ describe('the original failures, each as a test', { meta: { level: 'self', class
 
   it('session types are stored as planned, all five of them', async () => {
     const { got: user } = await newUser(stack.api);
-    const { report } = await populate(stack, { testUser: user.id, journalEntries: 0, chatSessions: 5, seed: 3 });
+    const { report } = await populateOnline(stack, { testUser: user.id, journalEntries: 0, chatSessions: 5, seed: 3 });
     expect(report.sessions.created).toBe(5);
     const stored = await stack.db.selectFrom('chat_sessions').select('session_type').where('user_id', '=', user.id).execute();
     expect(new Set(stored.map((s) => s.session_type))).toEqual(new Set(SESSION_TYPES));
@@ -141,7 +141,13 @@ describe('the original failures, each as a test', { meta: { level: 'self', class
 
   it('German items are stored as German (entries, their topics, and chat turns)', async () => {
     const { got: user } = await newUser(stack.api, { language: 'de' });
-    const { exitCode, report } = await populate(stack, { testUser: user.id, journalEntries: 8, chatSessions: 3, language: 'de', seed: 5 });
+    const { exitCode, report } = await populateOnline(stack, {
+      testUser: user.id,
+      journalEntries: 8,
+      chatSessions: 3,
+      language: 'de',
+      seed: 5,
+    });
     expect(exitCode).toBe(0);
     // Written by the model (through msw), not by the offline generator.
     expect(report.modelFallbacks.count).toBe(0);

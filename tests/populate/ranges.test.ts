@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { localDate } from '../../src/domain/calendar.js';
 import { useStack } from '../../helpers/stack.js';
-import { apiBase, populate, rowCounts, useOllamaMsw } from './support.js';
+import { apiBase, populateOnline, rowCounts, useOllamaMsw } from './support.js';
 
 // Taken before msw patches fetch: the offline year run has no model calls to intercept.
 const unpatchedFetch = globalThis.fetch;
@@ -54,7 +54,7 @@ describe('ranges', { meta: { level: 'self', classes: [2, 10] } }, () => {
   it('--day writes on the user’s local today only, never in the future', async () => {
     const tz = 'America/Los_Angeles';
     const { got: user } = await newUser(stack.api, { timezone: tz });
-    const { exitCode, report } = await populate(stack, { testUser: user.id, day: true, seed: 11 });
+    const { exitCode, report } = await populateOnline(stack, { testUser: user.id, day: true, seed: 11 });
     const after = Date.now();
     expect(exitCode).toBe(0);
     expect(report.entries.planned + report.sessions.planned).toBeGreaterThan(0);
@@ -73,7 +73,7 @@ describe('ranges', { meta: { level: 'self', classes: [2, 10] } }, () => {
 
   it('--year spreads the data over 12 months as the analytics see it', async () => {
     const { got: user } = await newUser(stack.api, { timezone: 'Europe/Berlin' });
-    const { exitCode, report } = await populate(
+    const { exitCode, report } = await populateOnline(
       stack,
       { testUser: user.id, year: true, offline: true, concurrency: 16, seed: 12 },
       { fetch: unpatchedFetch },
@@ -99,8 +99,8 @@ describe('ranges', { meta: { level: 'self', classes: [2, 10] } }, () => {
   it('the same seed twice gives the same persisted content; another seed does not', async () => {
     const [a, b, c] = [(await newUser(stack.api)).got, (await newUser(stack.api)).got, (await newUser(stack.api)).got];
     for (const u of [a, b])
-      expect((await populate(stack, { testUser: u.id, journalEntries: 3, chatSessions: 2, seed: 77 })).exitCode).toBe(0);
-    expect((await populate(stack, { testUser: c.id, journalEntries: 3, chatSessions: 2, seed: 78 })).exitCode).toBe(0);
+      expect((await populateOnline(stack, { testUser: u.id, journalEntries: 3, chatSessions: 2, seed: 77 })).exitCode).toBe(0);
+    expect((await populateOnline(stack, { testUser: c.id, journalEntries: 3, chatSessions: 2, seed: 78 })).exitCode).toBe(0);
     const [ha, hb, hc] = [await contentHash(a.id), await contentHash(b.id), await contentHash(c.id)];
     expect(ha).toBe(hb);
     expect(hc).not.toBe(ha);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEV_USER_ID, SESSION_TYPES } from '../../src/contract/enums.js';
 import { runSeedScenario } from '../../src/populate/seed-scenario.js';
 import { useStack } from '../../helpers/stack.js';
-import { populate, rowCounts, useOllamaMsw } from './support.js';
+import { populateOnline, rowCounts, useOllamaMsw } from './support.js';
 
 const stack = useStack();
 useOllamaMsw(stack);
@@ -35,7 +35,7 @@ describe(
       const { got: user } = await newUser(stack.api, { timezone: 'Europe/Berlin' });
       const othersBefore = await rowCounts(stack, user.id, true);
 
-      const first = await populate(stack, { ...SEED_COMMAND, testUser: user.id });
+      const first = await populateOnline(stack, { ...SEED_COMMAND, testUser: user.id });
       expect(first.exitCode, first.out + first.err).toBe(0);
       expect(first.report).toMatchObject({
         successRate: 100,
@@ -66,7 +66,7 @@ describe(
       expect(topic.user_id).toBe(user.id);
 
       await stack.restart('graceful');
-      const again = await populate(stack, { ...SEED_COMMAND, testUser: user.id });
+      const again = await populateOnline(stack, { ...SEED_COMMAND, testUser: user.id });
       expect(again.exitCode, again.out + again.err).toBe(0);
       expect(again.report).toMatchObject({
         successRate: 100,

@@ -2,14 +2,17 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { successRate } from './report.js';
-import { useRealApp } from './testing/app.js';
-import { alterAnswer, alterBody, answerLost, failFirst, type Match, posts, recording, refused, slow } from './testing/faults.js';
-import { populate, reported } from './testing/run.js';
+import { successRate } from '../../src/populate/report.js';
+import { useStack } from '../../helpers/stack.js';
+import { alterAnswer, alterBody, answerLost, failFirst, type Match, posts, recording, refused, slow } from '../../helpers/fetch-faults.js';
+import { populate, reported, populationTarget } from '../../helpers/population.js';
 
 // Faults at the fetch boundary between the population and the real app: retries never write twice,
 // failures are counted with their reason, and the report still equals the database.
-const app = useRealApp();
+const stack = useStack();
+const app = populationTarget(stack);
+// The population CLI is this project's own code: judged against the bundled backend only.
+const SELF = { meta: { level: 'self' as const, classes: [10] } };
 
 let dir: string;
 beforeAll(async () => {
@@ -21,7 +24,7 @@ const chat = posts('/chat/message');
 const firstTurn: Match = (r) => chat(r) && r.body?.session_id === undefined;
 const secondTurn: Match = (r) => chat(r) && r.body?.session_id !== undefined;
 
-describe('retries', () => {
+describe('retries', SELF, () => {
   it('resends a chat turn that got a 503 and then no answer with the same Idempotency-Key, stored once', async () => {
     const user = await app.newUser();
     const rec = recording(app.fetch);
@@ -73,7 +76,7 @@ describe('retries', () => {
   });
 });
 
-describe('failures are counted, never hidden', () => {
+describe('failures are counted, never hidden', SELF, () => {
   it('a chat turn that fails makes its session failed, with its reason, and the rest still counts', async () => {
     const user = await app.newUser();
     let broken = false;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { startOllamaStub } from '../fixtures/ollama/http-stub.js';
 import { ApiClient } from '../helpers/api.js';
 import { ALL_FAULTS, type FaultRecord, injectFault, schedule } from '../helpers/fault-schedule.js';
-import { tagBackend } from '../helpers/faults.js';
+import { tagBackend } from '../helpers/pg-faults.js';
 import { check, observe } from '../helpers/history.js';
 import { Load } from '../helpers/load.js';
 import { PgProxy } from '../helpers/pg-proxy.js';
@@ -20,7 +20,7 @@ import { benchDir, machine, median, ms, printTable, round, writeJson } from './c
 // Faults under load, end to end (figures, never assertions): the bundled backend as a process on its own
 // PostgreSQL behind the TCP fault proxy, 8 idempotent writers, every fault of helpers/fault-schedule.ts
 // BENCH_FAULT_ROUNDS times (default 2, seeded by BENCH_SEED), then the history checker; afterwards RSS of the
-// backend across 20,000 requests with varied (valid and hostile) input. `node --import tsx bench/faults.ts`.
+// backend across 20,000 requests with varied (valid and hostile) input. `node --import tsx bench/under-faults.ts` (`npm run bench:faults`).
 const SEED = Number(process.env.BENCH_SEED ?? 20_261_130);
 const ROUNDS = Number(process.env.BENCH_FAULT_ROUNDS ?? 2);
 const HOLD_MS = Number(process.env.BENCH_FAULT_HOLD_MS ?? 500);

@@ -1,4 +1,4 @@
-import { runSeedScenario } from '../populate/seed-scenario.js';
+import { runSeedScenario } from './seed-scenario.js';
 
 /**
  * `npm start` calls afterBoot() once the API is healthy and before it waits for Ctrl-C. It populates

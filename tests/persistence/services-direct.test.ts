@@ -2,31 +2,44 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { stubAiConfig } from '../../fixtures/ollama/index.js';
-import { createAiGateway } from '../ai/gateway.js';
-import { ChatMessageBody } from '../contract/chat.js';
-import { SERVICE_VERSION } from '../contract/openapi.js';
-import { CreateSessionBody, PostSessionMessageBody } from '../contract/sessions.js';
-import { CreateTopicBody } from '../contract/topics.js';
-import { useRealApp } from '../populate/testing/app.js';
-import { historyLimit } from './chat-turn.js';
-import { chatMessage, endConversation } from './chat.js';
-import type { ServiceDeps } from './deps.js';
-import { ApiError } from './errors.js';
-import { requestHash, writeOnce } from './idempotency.js';
-import { owned, ownSession } from './ownership.js';
-import { createSession, deleteSession, exportSession, exportToMarkdown, postSessionMessage } from './sessions.js';
-import { createTopic, deleteTopic } from './topics.js';
+import { newUser } from '../../helpers/factories.js';
+import { useStack } from '../../helpers/stack.js';
+import { createAiGateway } from '../../src/ai/gateway.js';
+import { ChatMessageBody } from '../../src/contract/chat.js';
+import { SERVICE_VERSION } from '../../src/contract/openapi.js';
+import { CreateSessionBody, PostSessionMessageBody } from '../../src/contract/sessions.js';
+import { CreateTopicBody } from '../../src/contract/topics.js';
+import { historyLimit } from '../../src/services/chat-turn.js';
+import { chatMessage, endConversation } from '../../src/services/chat.js';
+import type { ServiceDeps } from '../../src/services/deps.js';
+import { ApiError } from '../../src/services/errors.js';
+import { requestHash, writeOnce } from '../../src/services/idempotency.js';
+import { owned, ownSession } from '../../src/services/ownership.js';
+import { createSession, deleteSession, exportSession, exportToMarkdown, postSessionMessage } from '../../src/services/sessions.js';
+import { createTopic, deleteTopic } from '../../src/services/topics.js';
 
 // Bodies as the routes hand them over: parsed by the contract's schemas (defaults filled in).
 const chatBody = (b: object) => ChatMessageBody.parse(b);
 const sessionBody = (userId: string) => CreateSessionBody.parse({ user_id: userId, session_type: 'free_chat' });
 const turn = (userId: string, content: string, role = 'user') => PostSessionMessageBody.parse({ user_id: userId, content, role });
 
-// The services called directly over a real PostgreSQL (the file's own embedded cluster, migrated) and the
-// model through msw: what the HTTP suites assert from outside, here at the function that owns it.
-const real = useRealApp();
-const ai = createAiGateway(stubAiConfig());
-const deps = (): ServiceDeps => ({ db: real.db, ai, now: () => new Date(), version: SERVICE_VERSION });
+// The services called directly over the file's clone of the migrated database, the model through the
+// stack's stub: what the HTTP suites assert from outside, here at the function that owns it (this
+// project's own code, so judged against the bundled backend only).
+const stack = useStack();
+let gateway: ServiceDeps['ai'] | undefined;
+const deps = (): ServiceDeps => {
+  gateway ??= createAiGateway(stubAiConfig({ host: stack.ollama.url }));
+  return { db: stack.db, ai: gateway, now: () => new Date(), version: SERVICE_VERSION };
+};
+const SELF = { meta: { level: 'self' as const } };
+const real = {
+  get db() {
+    return stack.db;
+  },
+  newUser: async () => (await newUser(stack.api)).got.id,
+  rows: (userId: string) => stack.rows.counts(userId),
+};
 
 async function apiError(p: Promise<unknown>): Promise<Pick<ApiError, 'status' | 'code' | 'details'>> {
   const e = await p.then(
@@ -40,7 +53,7 @@ async function apiError(p: Promise<unknown>): Promise<Pick<ApiError, 'status' | 
 const countKeys = async (userId: string) =>
   (await sql<{ n: number }>`SELECT count(*)::int AS n FROM idempotency_keys WHERE user_id = ${userId}`.execute(real.db)).rows[0]!.n;
 
-describe('writeOnce: the one idempotent write path', () => {
+describe('writeOnce: the one idempotent write path', SELF, () => {
   it('without a key: prepares and writes once per call, stores no key', async () => {
     const user = await real.newUser();
     let prepared = 0;
@@ -115,7 +128,7 @@ describe('writeOnce: the one idempotent write path', () => {
   });
 });
 
-describe('owned: a missing row is the 404 of its kind, or of its user', () => {
+describe('owned: a missing row is the 404 of its kind, or of its user', SELF, () => {
   it('answers the row when there is one', async () => {
     const row = { id: 'x' };
     expect(await owned(deps(), row, { kind: 'topic', userId: randomUUID(), id: 'x', path: 'id' })).toBe(row);
@@ -145,7 +158,7 @@ describe('owned: a missing row is the 404 of its kind, or of its user', () => {
   });
 });
 
-describe('chat turns', () => {
+describe('chat turns', SELF, () => {
   it('a historical turn: the reply is 1 ms after it; a live one: the reply is not before it', async () => {
     const userId = await real.newUser();
     const old = await chatMessage(
@@ -165,9 +178,9 @@ describe('chat turns', () => {
     // The clock moves 5 s while the model answers (it is read before and after the model call).
     const slowReply: ServiceDeps['ai']['reply'] = async (input) => {
       t += 5000;
-      return ai.reply(input);
+      return deps().ai.reply(input);
     };
-    const moving: ServiceDeps = { ...deps(), now: () => new Date(t), ai: { ...ai, reply: slowReply } };
+    const moving: ServiceDeps = { ...deps(), now: () => new Date(t), ai: { ...deps().ai, reply: slowReply } };
     const a = await chatMessage(moving, chatBody({ user_id: userId, message: 'Slow model.' }));
     expect(a.timestamp).toBe('2026-02-01T10:00:05.000Z');
     const frozen: ServiceDeps = { ...deps(), now: () => new Date('2026-02-01T11:00:00Z') };
@@ -224,10 +237,10 @@ describe('chat turns', () => {
     const racing: ServiceDeps = {
       ...deps(),
       ai: {
-        ...ai,
+        ...deps().ai,
         reply: async (input) => {
           await deleteSession(deps(), userId, s.id);
-          return ai.reply(input);
+          return deps().ai.reply(input);
         },
       },
     };
@@ -260,7 +273,7 @@ describe('chat turns', () => {
   });
 });
 
-describe('topics and sessions addressed by id', () => {
+describe('topics and sessions addressed by id', SELF, () => {
   it('createTopic: created, then found (same id), then created anew after a delete', async () => {
     const userId = await real.newUser();
     const body = CreateTopicBody.parse({ user_id: userId, name: 'same' });

@@ -2,15 +2,18 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from './cli.js';
-import type { Generator } from './generate.js';
-import { DEFAULTS } from './options.js';
-import { useRealApp } from './testing/app.js';
-import { posts, recording } from './testing/faults.js';
-import { NOW, populate, reported } from './testing/run.js';
+import { main } from '../../src/populate/cli.js';
+import type { Generator } from '../../src/populate/generate.js';
+import { DEFAULTS } from '../../src/populate/options.js';
+import { useStack } from '../../helpers/stack.js';
+import { posts, recording } from '../../helpers/fetch-faults.js';
+import { NOW, populate, reported, populationTarget } from '../../helpers/population.js';
 
-// The population against the real app (in-process, its own PostgreSQL): what it reports equals what is stored.
-const app = useRealApp();
+// The population against the file's stack over HTTP: what it reports equals what is stored.
+const stack = useStack();
+const app = populationTarget(stack);
+// The population CLI is this project's own code: judged against the bundled backend only.
+const SELF = { meta: { level: 'self' as const, classes: [10] } };
 
 let dir: string;
 beforeAll(async () => {
@@ -18,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-describe('exit codes and the report', () => {
+describe('exit codes and the report', SELF, () => {
   it('2 without --test-user, and nothing is requested', async () => {
     const rec = recording(app.fetch);
     const { exitCode, err } = await populate(app, {}, { fetch: rec.fetch });
@@ -129,7 +132,7 @@ describe('exit codes and the report', () => {
   });
 });
 
-describe('every planned item is written and counted once', () => {
+describe('every planned item is written and counted once', SELF, () => {
   // Seed 1860 plans six sessions of which session-0 and session-5 have the same theme, type and turns
   // (offline text repeats): each is its own session, never "already there" because of the other.
   it('identical items each get their own session, and the report equals the database', async () => {
@@ -151,7 +154,7 @@ describe('every planned item is written and counted once', () => {
   });
 });
 
-describe('re-running the same seed', () => {
+describe('re-running the same seed', SELF, () => {
   it('creates nothing new: topics come back existing, entries and sessions are found', async () => {
     const user = await app.newUser();
     const first = await populate(app, { testUser: user, journalEntries: 3, chatSessions: 2 });
@@ -179,7 +182,7 @@ describe('re-running the same seed', () => {
   });
 });
 
-describe('cli', () => {
+describe('cli', SELF, () => {
   const run = (args: string[], fetch = app.fetch) =>
     main(args, { fetch, now: () => NOW, out: () => undefined, err: () => undefined, retry: { sleep: async () => undefined } });
 
@@ -198,7 +201,8 @@ describe('cli', () => {
     expect(
       await run(['--test-user', user, '--offline', '--journal-entries', '1'], (input, init) => {
         seen.push(String(input));
-        return rec.fetch(input, init);
+        // The documented default base, answered by the file's stack.
+        return rec.fetch(String(input).replace(DEFAULTS.apiBase, app.apiBase), init);
       }),
     ).toBe(0);
     expect(seen[0]).toBe(`${DEFAULTS.apiBase}/users/${user}`);
