@@ -69,6 +69,15 @@ export interface TargetHooks {
   /** Row reads for guarantees about what is stored. Default: this project's schema at JOURNAL_DATABASE_URL. */
   rows?(ctx: TargetContext): RowReader | Promise<RowReader>;
   /**
+   * Where the deployment reads its model server, when that is an address this run may serve: the suite
+   * then serves its Ollama stub there for the run, so the model-fault guarantees (need 'model-stub') apply,
+   * each test's overrides included. `env` names a variable of the run's environment holding the URL the
+   * deployment was started with (it wins when set); `url` is the address otherwise. Neither set (or the
+   * variable unset without a `url`): the model-fault guarantees are not applicable, with that reason.
+   * JOURNAL_MODEL_URL gives the same for a deployment without a target module.
+   */
+  model?: { url?: string; env?: string };
+  /**
    * Known, documented differences between the target's contract and this project's, by regression class
    * number: printed beside a failure of that class so a reader tells a difference from a defect.
    */

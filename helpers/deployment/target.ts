@@ -79,12 +79,30 @@ export class ExternalTarget {
       case 'process':
         return 'needs the backend as a process of this run (pid, SIGKILL, a second process): only under a local provider';
       case 'model-stub':
-        return "needs the model replaced by the suite's stub to inject faults; a deployment talks to its own model";
+        return this.missingModel();
       case 'private-postgres':
         return 'needs a PostgreSQL of its own to stop and start: only under a local provider';
       case 'bundled':
         return "about this project's own backend (its schema or code), not a guarantee of the API";
     }
+  }
+
+  /** The model URL this run serves its stub at: the target's model hook, else JOURNAL_MODEL_URL. */
+  modelUrl(): string | null {
+    const model = this.hooks?.model;
+    const fromEnv = model?.env ? this.ctx.env[model.env] : undefined;
+    return fromEnv || model?.url || this.ctx.env.JOURNAL_MODEL_URL || null;
+  }
+
+  /** Why the suite's model stub cannot stand in for the deployment's model server, or null when it can. */
+  missingModel(): string | null {
+    const url = this.modelUrl();
+    if (url) return /^https?:\/\/[^/]+\/?$/.test(url) ? null : `the model URL "${url}" is not http(s)://host:port`;
+    const model = this.hooks?.model;
+    if (model?.env) return `the target reads its model server from ${model.env}, which this run's environment does not set`;
+    return this.hooks
+      ? `the target module "${this.hooks.name}" has no model hook and JOURNAL_MODEL_URL is unset: its model cannot be replaced by the suite's stub`
+      : "the deployment's model server cannot be replaced by the suite's stub without JOURNAL_MODEL_URL (the URL it was started with) or a target module's model hook";
   }
 
   async close(): Promise<void> {
