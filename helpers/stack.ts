@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, inject } from 'vitest';
-import { assertNoUnhandled, type OllamaStub, startOllamaStub } from '../fixtures/ollama/index.js';
+import { assertNoUnhandled, lendOllamaStub, type OllamaStub, startOllamaStub } from '../fixtures/ollama/index.js';
 import { createDb, type DbHandle, dbOptionsFromEnv } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import type { Database } from '../src/db/schema.js';
@@ -152,6 +152,8 @@ export function useStack(opts: StackOptions = {}): TestStack {
     databaseUrl: string;
     backendUrl: string;
     ollama: OllamaStub;
+    /** Ends this file's hold on the deployment's model URL (external provider with a model hook). */
+    modelLease: () => Promise<void>;
     backend: RunningBackend;
     inProcess: { close(): Promise<void> };
     postgres: EmbeddedPostgresServer;
@@ -181,6 +183,14 @@ export function useStack(opts: StackOptions = {}): TestStack {
       if (info.databaseUrl) {
         state.databaseUrl = info.databaseUrl;
         state.handle = createDb(info.databaseUrl, { max: 4 });
+      }
+      // The target's model hook: this file's stub answers on the URL the deployment reads its model from,
+      // so the file's per-test faults reach it. Files run one at a time against a deployment.
+      const modelUrl = external?.missingModel() === null ? external.modelUrl() : null;
+      if (modelUrl && needsWithin(suite).has('model-stub')) {
+        const ollama = await startOllamaStub();
+        state.ollama = ollama;
+        state.modelLease = await lendOllamaStub(ollama, modelUrl);
       }
       return;
     }
@@ -236,6 +246,7 @@ export function useStack(opts: StackOptions = {}): TestStack {
     await state.inProcess?.close().catch(() => undefined);
     await state.handle?.close().catch(() => undefined);
     await state.rows?.close?.().catch(() => undefined);
+    await state.modelLease?.().catch(() => undefined);
     await state.ollama?.close().catch(() => undefined);
     if (state.postgres) await state.postgres.stop().catch(() => undefined);
     if (state.dataDir) await rm(state.dataDir, { recursive: true, force: true });

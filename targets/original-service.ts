@@ -12,6 +12,8 @@ import { sqlRowReader } from '../helpers/deployment/sql-rows.js';
  * It has no user route, so users are rows inserted into its `users` table. Its database defaults to the
  * one its docker set-up uses (ORIGINAL_DATABASE_URL or JOURNAL_DATABASE_URL override it). Restarts come
  * from JOURNAL_RESTART_COMMAND (for example a command that restarts its uvicorn and waits for /health).
+ * Its model server is OLLAMA_BASE_URL: export the same value for its start (run.sh, restart.sh) and for the
+ * run, and the suite serves its Ollama stub there (fixtures/ollama/serve.ts may hold the port meanwhile).
  */
 const databaseUrl = (env: NodeJS.ProcessEnv) =>
   env.ORIGINAL_DATABASE_URL ?? env.JOURNAL_DATABASE_URL ?? 'postgres://postgres:password@127.0.0.1:55432/journaling_ai';
@@ -34,6 +36,9 @@ export default defineTarget({
     );
     return { id, username, timezone: wish.timezone, language: wish.language };
   },
+  // It reads its model server from OLLAMA_BASE_URL (its default, localhost:11434, is a real Ollama's port:
+  // without the variable the model-fault guarantees are not applicable rather than pointed there).
+  model: { env: 'OLLAMA_BASE_URL' },
   headers(ctx) {
     // Its later, JWT-protected commits take a bearer token; the pre-auth commit ignores it.
     const token = ctx.env.ORIGINAL_BEARER_TOKEN;
