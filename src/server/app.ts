@@ -21,6 +21,8 @@ export interface AppOptions {
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** Fastify's router limit on one path parameter (its default), checked before any route runs. */
+const MAX_PARAM_LENGTH = 100;
 
 /** The app's settings from the environment (main.ts; an in-process app reads the same variables). */
 export function appOptionsFromEnv(env: Record<string, string | undefined>): AppOptions {
@@ -50,6 +52,43 @@ function allowedMethods(routes: readonly { method: string; url: string }[]): (pa
   };
 }
 
+/** Whether one raw path segment decodes: `%C0%AF`, `%ED%A0%80` and a lone `%` are not UTF-8 percent-encoding. */
+function decodes(segment: string): boolean {
+  try {
+    decodeURIComponent(segment);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The router's refusal of a URL (bad percent-encoding, a parameter over the router's length limit) as the
+ * 422 of the path parameter it hit, found by matching the raw path against the registered routes' shapes.
+ * Undefined when no route parameter is at fault (a bad static segment stays the router's 400).
+ */
+function pathParamError(err: unknown, url: string, routes: readonly { url: string }[]): ApiError | undefined {
+  const code = (err as { code?: string } | null)?.code;
+  if (code !== 'FST_ERR_BAD_URL' && code !== 'FST_ERR_MAX_PARAM_LENGTH') return undefined;
+  const segments = (url.split('?')[0] ?? '').replace(/\/+$/, '').split('/');
+  for (const r of routes) {
+    const shape = r.url.replace(/\/+$/, '').split('/');
+    if (shape.length !== segments.length) continue;
+    if (!shape.every((s, i) => s.startsWith(':') || s === segments[i])) continue;
+    const problems = shape.flatMap((s, i) => {
+      if (!s.startsWith(':')) return [];
+      const raw = segments[i]!;
+      if (!decodes(raw)) return [{ path: s.slice(1), message: 'must be valid percent-encoded UTF-8' }];
+      if (raw.length > MAX_PARAM_LENGTH) return [{ path: s.slice(1), message: `must be at most ${MAX_PARAM_LENGTH} characters` }];
+      return [];
+    });
+    if (problems.length > 0) {
+      return new ApiError(422, 'validation_error', `Invalid request params: ${problems.map((p) => p.path).join(', ')}`, problems);
+    }
+  }
+  return undefined;
+}
+
 /**
  * The wire rules every input obeys whatever its route (src/contract/wire-input.ts): text without NUL or
  * lone surrogates, no prototype keys, bounded nesting. Before the route's schema, so no field escapes it.
@@ -64,6 +103,9 @@ function guardInput(req: FastifyRequest): void {
 /** The HTTP app over injected dependencies: the same code runs in-process for tests and in main.ts. */
 export async function buildApp(deps: ServiceDeps, opts: AppOptions = {}): Promise<FastifyInstance> {
   const requestTimeout = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  // Recorded so the drift test can hold the served routes against the contract's table, and so a router
+  // error can name the path parameter it hit.
+  const registered: { method: string; url: string }[] = [];
   const app = Fastify({
     logger: opts.logger ? { level: 'warn' } : false,
     // Fastify's default 0 let a client that announces a body and never sends it hold a connection forever.
@@ -76,10 +118,11 @@ export async function buildApp(deps: ServiceDeps, opts: AppOptions = {}): Promis
     },
     clientErrorHandler,
     bodyLimit: BODY_LIMIT_BYTES,
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
     // Malformed percent-encoding and over-long path parameters fail in the router, before any route:
     // without this Fastify answers them in its own body, not the envelope (and with an undeclared 414).
-    frameworkErrors: errorHandler,
+    // A path parameter is a field like any other, so the answer is 422 naming it (issue 16 row 9).
+    frameworkErrors: (err, req, reply) => errorHandler(pathParamError(err, req.url, registered) ?? err, req, reply),
     // Fastify's own answer to a request that arrives while the app closes is a 503 in its own body; the
     // hook below gives the same 503 in the envelope (a graceful restart under load met it on every run).
     return503OnClosing: false,
@@ -134,8 +177,6 @@ export async function buildApp(deps: ServiceDeps, opts: AppOptions = {}): Promis
       details: [{ path: 'url', message: 'unknown route' }],
     });
   });
-  // Recorded so the drift test can hold the served routes against the contract's table.
-  const registered: { method: string; url: string }[] = [];
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) if (method !== 'HEAD') registered.push({ method, url: r.url });
   });

@@ -46,15 +46,30 @@ describe('bad input gets a 4xx in the envelope naming what is wrong, and writes 
     ).toEqual(expectedErrors.validation('idempotency-key'));
   });
 
-  it("a malformed or over-long path segment → 400 in the envelope, not Fastify's own body", { meta: { level: 'strict' } }, async () => {
-    const res = await fetch(`${stack.apiUrl}/api/v1/users/%E0%A4%A`);
-    const bad = parseReply('getUser', res.status, res.headers.get('content-type') ?? '', await res.text(), {});
-    expect(bad).toMatchObject({ ok: false, status: 400 });
-    expect(bad.body).toEqual(expectedErrors.badRequest("'/api/v1/users/%E0%A4%A' is not a valid url component"));
-    const long = await stack.api.call('getUser', { params: { id: 'a'.repeat(101) } });
-    expect(long).toMatchObject({ ok: false, status: 400 });
-    expect(long.body).toEqual(expectedErrors.badRequest());
-  });
+  // Issue 16 row 9: the router refused these before any route ran, as 400 naming `request`. A path
+  // parameter is a field like any other: 422 naming it.
+  it(
+    'a path parameter that is not valid percent-encoding, or too long → 422 naming the parameter',
+    { meta: { level: 'strict', classes: [6] } },
+    async () => {
+      const { got: u } = await newUser(stack.api);
+      for (const [route, raw, field] of [
+        ['getEntry', '/api/v1/entries/%ED%A0%80', 'id'],
+        ['getEntry', '/api/v1/entries/%C0%AF', 'id'],
+        ['getEntry', '/api/v1/entries/%', 'id'],
+        ['getUser', '/api/v1/users/%E0%A4%A', 'id'],
+        ['history', '/api/v1/chat/conversation/%C0%AF/history', 'session_id'],
+      ] as const) {
+        const res = await fetch(`${stack.apiUrl}${raw}?user_id=${u.id}`);
+        const bad = parseReply(route, res.status, res.headers.get('content-type') ?? '', await res.text(), {});
+        expect(bad, raw).toMatchObject({ ok: false, status: 422 });
+        expect(bad.body, raw).toEqual(expectedErrors.validation(field));
+      }
+      const long = await stack.api.call('getUser', { params: { id: 'a'.repeat(101) } });
+      expect(long).toMatchObject({ ok: false, status: 422 });
+      expect(long.body).toEqual(expectedErrors.validation('id'));
+    },
+  );
 
   it('wrong types and missing fields → 422 naming each field', { meta: { classes: [3], needs: ['rows'] } }, async () => {
     const { got: u } = await newUser(stack.api);
