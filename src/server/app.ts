@@ -142,6 +142,10 @@ export async function buildApp(deps: ServiceDeps, opts: AppOptions = {}): Promis
   // "not valid JSON"; here such a key is refused by name in guardInput. A JSON type with an empty body
   // (a DELETE from a client that always sets the header) is no body, not malformed JSON.
   app.removeContentTypeParser('application/json');
+  // Fastify reads text/plain as a string, which the route's schema then called "expected object, received
+  // string" (422): what fetch sends for a string body. Every type but JSON is one rule: 415 naming
+  // content-type (issue 16 row 4).
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     if ((body as string).trim() === '') return done(null, undefined);
     try {

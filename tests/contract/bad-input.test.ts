@@ -71,6 +71,31 @@ describe('bad input gets a 4xx in the envelope naming what is wrong, and writes 
     },
   );
 
+  // Issue 16 row 4: text/plain (what fetch sends for a string body) reached the route as a string and got
+  // 422 "expected object, received string"; every type but JSON is one rule.
+  it(
+    'a body of any type but JSON → 415 naming content-type, text/plain included',
+    { meta: { level: 'strict', needs: ['rows'] } },
+    async () => {
+      const { got: u } = await newUser(stack.api);
+      const before = await rowCounts();
+      const body = JSON.stringify({ user_id: u.id, message: 'a JSON body sent as text' });
+      for (const type of [
+        'text/plain;charset=UTF-8',
+        'text/plain',
+        'text/html',
+        'application/x-www-form-urlencoded',
+        'application/octet-stream',
+        'multipart/form-data; boundary=x',
+      ]) {
+        expect(await stack.api.failRaw('chatMessage', { rawBody: body, headers: { 'content-type': type } }, 415), type).toEqual(
+          expectedErrors.unsupportedMediaType(),
+        );
+      }
+      expect(await rowCounts()).toEqual(before);
+    },
+  );
+
   it('wrong types and missing fields → 422 naming each field', { meta: { classes: [3], needs: ['rows'] } }, async () => {
     const { got: u } = await newUser(stack.api);
     const before = await rowCounts();
