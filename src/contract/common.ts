@@ -82,12 +82,38 @@ export function withDefault<T extends z.ZodType>(schema: T, fallback: z.output<T
     .default(fallback as never);
 }
 
+/**
+ * JSON Schemas stated by hand for zod schemas whose derived one would say something else (a query integer
+ * is validated as a string of digits, but is an integer on the wire). src/contract/openapi.ts writes the
+ * stated schema in place of the derived one; tests/contract/openapi-strictness.test.ts holds each against
+ * the server.
+ */
+export const statedSchemas = z.registry<Record<string, unknown>>();
+function stated<T extends z.ZodType>(schema: T, jsonSchema: Record<string, unknown>): T {
+  statedSchemas.add(schema, jsonSchema);
+  return schema;
+}
+
 export const UserIdQuery = z.object({ user_id: Uuid });
 export const IdParams = z.object({ id: Uuid });
 
+/**
+ * A query integer: decimal digits, optionally after a minus sign (issue 16 row 5). Number() would read
+ * `0x10` as 16 and `1e1`, `+10`, ` 10` and `10.0` as 10: values the client did not write. The document
+ * says `type: integer` (a client serialises one as its decimal digits) and the description says the rest.
+ */
 export function intQuery(min: number, max: number, fallback: number) {
-  return z.coerce.number({ message: 'must be an integer' }).int({ message: 'must be an integer' }).min(min).max(max).default(fallback);
+  // Coerced to a string only so typed callers may pass numbers; on the wire a query value is a string already.
+  const schema = z.coerce
+    .string<string | number>()
+    .regex(DECIMAL_INTEGER, { message: 'must be an integer in decimal digits' })
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .default(fallback);
+  return stated(schema, { type: 'integer', minimum: min, maximum: max, default: fallback, description: INTEGER_DESCRIPTION });
 }
+export const DECIMAL_INTEGER = /^-?[0-9]+$/;
+const INTEGER_DESCRIPTION = 'Decimal digits, optionally after "-" (no "+", exponent, fraction, spaces or 0x/0b/0o prefix).';
 
 export const Metadata = z.record(z.string(), z.unknown());
 export const Tags = z.array(z.string().min(1).max(50)).max(50);

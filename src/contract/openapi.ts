@@ -1,11 +1,21 @@
 import { z } from 'zod';
+import { statedSchemas } from './common.js';
 import { ErrorEnvelope } from './errors.js';
 import { routeList, type RouteSpec } from './routes.js';
 
 export const SERVICE_VERSION = '1.0.0';
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: 'any',
+    override: (ctx) => {
+      const own = statedSchemas.get(ctx.zodSchema);
+      if (!own) return;
+      for (const key of Object.keys(ctx.jsonSchema)) delete (ctx.jsonSchema as Record<string, unknown>)[key];
+      Object.assign(ctx.jsonSchema, own);
+    },
+  }) as Record<string, unknown>;
   return rest;
 }
 

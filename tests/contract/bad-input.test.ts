@@ -96,6 +96,24 @@ describe('bad input gets a 4xx in the envelope naming what is wrong, and writes 
     },
   );
 
+  // Issue 16 row 5: Number() read 0x10 as 16 and 1e1 as 10.
+  it('query integers are decimal digits only: 0x10, 1e1, +10, " 10", 10.0 → 422 naming the field', { meta: { classes: [3] } }, async () => {
+    const { got: u } = await newUser(stack.api);
+    for (const days of ['0x10', '0b1010', '0o12', '1e1', '+10', ' 10', '10 ', '10.0', '', '1_0']) {
+      expect(await stack.api.fail('writingAnalytics', { query: { user_id: u.id, days } }, 422), JSON.stringify(days)).toEqual(
+        expectedErrors.validation('days'),
+      );
+    }
+    expect(await stack.api.fail('listEntries', { query: { user_id: u.id, limit: '0x10' } }, 422)).toEqual(
+      expectedErrors.validation('limit'),
+    );
+    expect(await stack.api.fail('listSessions', { query: { user_id: u.id, limit: '1e1' } }, 422)).toEqual(
+      expectedErrors.validation('limit'),
+    );
+    expect((await stack.api.ok('writingAnalytics', { query: { user_id: u.id, days: '010' } })).period_days).toBe(10);
+    expect((await stack.api.ok('writingAnalytics', { query: { user_id: u.id, days: '16' } })).period_days).toBe(16);
+  });
+
   it('wrong types and missing fields → 422 naming each field', { meta: { classes: [3], needs: ['rows'] } }, async () => {
     const { got: u } = await newUser(stack.api);
     const before = await rowCounts();
