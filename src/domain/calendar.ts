@@ -4,56 +4,40 @@
  */
 
 import { BoundedMap } from './bounded-map.js';
+import { listedTimeZone } from './time-zones.js';
 
-// Zone names are case-insensitive, so spellings are looked up by their lower case: every case variant of
-// a zone is one entry, and Intl, whose every DateTimeFormat costs native memory long after it is garbage
-// (about 600 MB of RSS at a steady stream of them), is asked once per zone, not once per spelling. The
-// limit is far above the ~600 zone names and aliases, so only junk names are ever evicted.
-const CANONICAL = new BoundedMap<string, string | null>(2048);
-// Keyed by canonical name only, so their number is bounded by the zones that exist (and the limit by itself).
+// Keyed by zone name as listed (case variants share one), so their number is bounded by the zones that
+// exist (and the limit by itself).
 const DATE_FORMATTERS = new BoundedMap<string, Intl.DateTimeFormat>(1024);
-// What a zone name can be made of (IANA: letters, digits, '/', '_', '-', '+'); anything else is refused
-// without asking Intl.
-const ZONE_NAME = /^[A-Za-z0-9/_+-]{1,64}$/;
-let supported: Map<string, string> | undefined;
 
 /**
  * The canonical spelling of a time zone, or undefined when it is none. Zone names are case-insensitive
  * (`AmeRICa/argenTIna/comodrivadavia` is valid); storing and answering the spelling the client sent would
- * make each variant a new cache key and a new value. The canonical name is Intl's: the zone's IANA name,
- * or for an alias the name ICU files it under (Node 20: `US/Pacific` → `America/Los_Angeles`).
+ * make each variant a new cache key and a new value. The canonical spelling is the zone database's, of the
+ * name the client gave: `europe/kyiv` is `Europe/Kyiv`, never ICU's old id `Europe/Kiev`, and a link such as
+ * `US/Pacific` stays itself (src/domain/time-zones.ts).
  */
 export function canonicalTimeZone(tz: string): string | undefined {
-  if (typeof tz !== 'string' || !ZONE_NAME.test(tz)) return undefined;
-  const key = tz.toLowerCase();
-  supported ??= new Map(Intl.supportedValuesOf('timeZone').map((z) => [z.toLowerCase(), z]));
-  const listed = supported.get(key);
-  if (listed !== undefined) return listed;
-  const known = CANONICAL.get(key);
-  if (known !== undefined) return known ?? undefined;
-  let canonical: string | null;
-  try {
-    canonical = new Intl.DateTimeFormat('en-US', { timeZone: key }).resolvedOptions().timeZone;
-  } catch {
-    canonical = null;
-  }
-  CANONICAL.set(key, canonical);
-  return canonical ?? undefined;
+  return listedTimeZone(tz);
 }
 
-/** How many zone spellings and formatters the caches hold (they are bounded; tests check it). */
-export function calendarCacheSizes(): { spellings: number; formatters: number; limit: { spellings: number; formatters: number } } {
-  return {
-    spellings: CANONICAL.size,
-    formatters: DATE_FORMATTERS.size,
-    limit: { spellings: CANONICAL.limit, formatters: DATE_FORMATTERS.limit },
-  };
+/**
+ * The zone name to compute with: its listed spelling, else the name itself when it was stored before the
+ * list was the rule (ICU ids such as `SystemV/AST4` passed the older check; Intl still computes with them,
+ * and an unknown name throws its RangeError when the formatter is made).
+ */
+export function zoneToCompute(tz: string): string {
+  return listedTimeZone(tz) ?? tz;
+}
+
+/** How many zone formatters are cached (bounded; tests check it). */
+export function calendarCacheSizes(): { formatters: number; limit: { formatters: number } } {
+  return { formatters: DATE_FORMATTERS.size, limit: { formatters: DATE_FORMATTERS.limit } };
 }
 
 // Formatter construction is the expensive part, and startOfLocalDay calls localDate ~100 times.
 function dateFormatter(tz: string): Intl.DateTimeFormat {
-  const zone = canonicalTimeZone(tz);
-  if (zone === undefined) throw new RangeError(`Invalid time zone specified: ${tz}`);
+  const zone = zoneToCompute(tz);
   let formatter = DATE_FORMATTERS.get(zone);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat('en-US-u-ca-gregory-nu-latn', {

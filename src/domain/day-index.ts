@@ -8,7 +8,7 @@
  * twice, skipped days), because it never assumes where a day begins: it only reads the offset.
  */
 import { BoundedMap } from './bounded-map.js';
-import { canonicalTimeZone, epochDay, type CalendarWindow } from './calendar.js';
+import { epochDay, zoneToCompute, type CalendarWindow } from './calendar.js';
 
 const DAY = 86_400_000;
 
@@ -22,15 +22,14 @@ export type DayIndexer = (ms: number) => number;
 // sampling every day leaves a margin of four.
 const SAMPLE_STEP = DAY;
 
-// Keyed by canonical zone name, so case variants of one zone share a formatter (see canonicalTimeZone).
+// Keyed by canonical zone name, so case variants of one zone share a formatter (see zoneToCompute).
 const WALL_FORMATTERS = new BoundedMap<string, Intl.DateTimeFormat>(1024);
 
 /** How many wall-clock formatters are cached (bounded; tests check it). */
 export const wallFormatterCount = (): number => WALL_FORMATTERS.size;
 
 function wallFormatter(tz: string): Intl.DateTimeFormat {
-  const zone = canonicalTimeZone(tz);
-  if (zone === undefined) throw new RangeError(`Invalid time zone specified: ${tz}`);
+  const zone = zoneToCompute(tz);
   let formatter = WALL_FORMATTERS.get(zone);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat('en-US-u-ca-gregory-nu-latn', {

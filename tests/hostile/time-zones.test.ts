@@ -42,6 +42,26 @@ describe('#3 time zone case variants', { meta: { level: 'strict', classes: [18] 
     }
   });
 
+  // Issue 16 row 1: Node 20's ICU files current IANA names under their old ids, and the service stored
+  // those (Europe/Kyiv answered as Europe/Kiev). The client's name is kept; only its case is canonical.
+  it('a zone is stored and answered as the name the client gave, only its case canonicalised', async () => {
+    for (const [sent, answered] of [
+      ['Europe/Kyiv', 'Europe/Kyiv'],
+      ['asia/kolkata', 'Asia/Kolkata'],
+      ['America/Nuuk', 'America/Nuuk'],
+      ['ASIA/KATHMANDU', 'Asia/Kathmandu'],
+      ['Europe/Kiev', 'Europe/Kiev'],
+      ['us/pacific', 'US/Pacific'],
+    ]) {
+      const u = await stack.api.ok('createUser', { body: { ...fixtures().user(), timezone: sent } }, 201);
+      expect(u.timezone, sent).toBe(answered);
+      expect((await stack.api.ok('getUser', { params: { id: u.id } })).timezone, sent).toBe(answered);
+      expect((await stack.api.ok('writingAnalytics', { query: { user_id: u.id, days: 7 } })).timezone, sent).toBe(answered);
+      const other = await stack.api.ok('createUser', { body: { ...fixtures().user(), timezone: 'UTC' } }, 201);
+      expect((await stack.api.ok('moodAnalytics', { query: { user_id: other.id, days: 7, tz: sent } })).timezone, sent).toBe(answered);
+    }
+  });
+
   // Rows written before the input rule keep the spelling they were sent with; migration 0003 rewrites them.
   it(
     'a zone stored in an odd spelling before the rule is canonical after the migration',
