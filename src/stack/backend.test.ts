@@ -95,6 +95,8 @@ describe('BackendProcess', { timeout: 30_000 }, () => {
     const error = await BackendProcess.start({
       entry,
       env: { FAKE_HEALTH_STATUS: '503' },
+      // However slow the machine is to start the child, the 1.5 s under test count from its port line.
+      announceTimeoutMs: 60_000,
       readyTimeoutMs: 1_500,
       onOutput: (line) => {
         const m = /"port":(\d+)/.exec(line);

@@ -17,6 +17,12 @@ export interface BackendStartOptions {
   port?: number;
   /** Covers the listening line and the first 200 from /health. */
   readyTimeoutMs?: number;
+  /**
+   * Bounds the listening line alone when set; readyTimeoutMs then counts from it, for the first 200 from
+   * /health. (Lets a test give a slow machine all the time it needs to start the process while it
+   * exercises the health deadline itself.)
+   */
+  announceTimeoutMs?: number;
   onOutput?: (line: string, stream: 'stdout' | 'stderr') => void;
   /** Preload a watcher that stops the child when this process dies without cleanup (default true). */
   watchParent?: boolean;
@@ -238,12 +244,19 @@ export class BackendProcess implements RunningBackend {
     watch(child.stderr, 'stderr');
 
     const timeoutMs = this.opts.readyTimeoutMs ?? 30_000;
-    const deadline = delay(timeoutMs);
+    const announceMs = this.opts.announceTimeoutMs;
+    let deadline = delay(announceMs ?? timeoutMs);
     const gone = run.exited.then(() => 'exited' as const);
-    const late = deadline.promise.then(() => 'timeout' as const);
+    let late = deadline.promise.then(() => 'timeout' as const);
     try {
       const where = await Promise.race([listening, gone, late]);
-      if (where === 'exited' || where === 'timeout') throw await this.bootFailure(run, where, 'announcing its port', timeoutMs);
+      if (where === 'exited' || where === 'timeout')
+        throw await this.bootFailure(run, where, 'announcing its port', announceMs ?? timeoutMs);
+      if (announceMs !== undefined) {
+        deadline.cancel();
+        deadline = delay(timeoutMs);
+        late = deadline.promise.then(() => 'timeout' as const);
+      }
       const healthy = waitFor(async () => (await httpStatus(`${where.url}/health`, 1_000)) === 200 || run.exit !== undefined, {
         timeoutMs: timeoutMs,
         intervalMs: 50,
