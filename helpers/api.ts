@@ -97,7 +97,7 @@ export class ApiClient {
       if (value.trim() !== '' && !Number.isNaN(Number(value))) candidates.push(Number(value));
       if (value === 'true' || value === 'false') candidates.push(value === 'true');
     }
-    return !candidates.some((v) => schema.safeParse(v).success);
+    return !candidates.some((v) => schema.accepts(v));
   }
 
   path(route: RouteId, params: Record<string, string> = {}): string {

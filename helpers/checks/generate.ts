@@ -121,9 +121,16 @@ export class CaseGenerator {
     private readonly dialect: 'openapi-3.0' | 'openapi-3.1' = 'openapi-3.1',
   ) {}
 
+  // The JSON Schema form of each document schema, per mode, made once (a zone enum is hundreds of names).
+  private readonly sources = new WeakMap<object, Map<Mode, Json>>();
+  private readonly empty = {};
+
   private fake(schema: Json | undefined, mode: Mode, seed: number): unknown {
-    const json = toJsonSchema(schema ?? {}, this.dialect) as Json;
-    const source = narrow(json, mode) as Json;
+    const key = schema ?? this.empty;
+    let byMode = this.sources.get(key);
+    if (!byMode) this.sources.set(key, (byMode = new Map()));
+    let source = byMode.get(mode);
+    if (!source) byMode.set(mode, (source = narrow(toJsonSchema(key, this.dialect), mode) as Json));
     return generateSync(source as never, {
       seed,
       optionalsProbability: mode === 'random' ? 0.5 : 0,

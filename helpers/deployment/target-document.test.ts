@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readBehaviour } from './behaviour-answers.js';
 import { TargetDocument } from './target-document.js';
 
-const doc = new TargetDocument('test', {
+const doc = await TargetDocument.from('test', {
   openapi: '3.1.0',
   paths: {
     '/api/v1/entries/': {
@@ -69,8 +69,8 @@ describe("the target's own OpenAPI document", () => {
 });
 
 describe('schemas per method', () => {
-  it('keeps GET and POST of one path apart, and reads format as an annotation', () => {
-    const d = new TargetDocument('t', {
+  it('keeps GET and POST of one path apart, and reads format as an annotation', async () => {
+    const d = await TargetDocument.from('t', {
       openapi: '3.1.0',
       paths: {
         '/a/': {
@@ -96,7 +96,7 @@ describe('schemas per method', () => {
 });
 
 describe('input fields of the target', () => {
-  const d = new TargetDocument('t', {
+  const loading = TargetDocument.from('t', {
     openapi: '3.1.0',
     paths: {
       '/e/{entry_id}': {
@@ -113,14 +113,29 @@ describe('input fields of the target', () => {
     components: { schemas: { In: { type: 'object', properties: { title: { type: 'string' } } } } },
   });
 
-  it('finds query, path (by position when named otherwise) and body fields, and nothing it does not declare', () => {
+  it('finds query, path (by position when named otherwise) and body fields, and nothing it does not declare', async () => {
+    const d = await loading;
     const get = d.operation('GET', '/e/{id}')!;
-    expect(d.inputField(get, 'query', 'limit')!.safeParse(0).success).toBe(false);
-    expect(d.inputField(get, 'params', 'id')!.safeParse('x').success).toBe(true);
+    expect(d.inputField(get, 'query', 'limit')!.accepts(0)).toBe(false);
+    expect(d.inputField(get, 'params', 'id')!.accepts('x')).toBe(true);
     expect(d.inputField(get, 'query', 'user_id')).toBeUndefined();
     const post = d.operation('POST', '/e/')!;
-    expect(d.inputField(post, 'body', 'title')!.safeParse(5).success).toBe(false);
+    expect(d.inputField(post, 'body', 'title')!.accepts(5)).toBe(false);
     expect(d.inputField(post, 'body', 'created_at')).toBeUndefined();
+  });
+
+  it('reports a schema it cannot compile (a cycle left as a $ref) and judges that answer on status only', async () => {
+    const d = await TargetDocument.from('t', {
+      openapi: '3.1.0',
+      paths: {
+        '/t/': { get: { responses: { '200': { content: { 'application/json': { schema: { $ref: '#/components/schemas/Tree' } } } } } } },
+      },
+      components: {
+        schemas: { Tree: { type: 'object', properties: { kids: { type: 'array', items: { $ref: '#/components/schemas/Tree' } } } } },
+      },
+    });
+    expect(d.check(d.operation('GET', '/t/')!, 200, { kids: 5 })).toEqual([]);
+    expect([...d.unchecked.values()].join()).toMatch(/cannot compile/);
   });
 });
 
