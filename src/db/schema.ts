@@ -12,6 +12,8 @@ export interface UsersTable {
   timezone: string;
   language: Language;
   created_at: Timestamp;
+  /** The zones this user's analytics rollups exist for (migration 0004); maintained by the database. */
+  analytics_zones: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export interface TopicsTable {
@@ -92,6 +94,33 @@ export interface IdempotencyKeysTable {
   created_at: Timestamp;
 }
 
+/** Analytics rollup of one (user, zone, local day, mood; '' for none), kept by triggers (migration 0004). */
+export interface EntryDaysTable {
+  user_id: string;
+  zone: string;
+  day: ColumnType<Date, string, string>;
+  mood: string;
+  entries: number;
+  words: ColumnType<string, number, number>;
+  reading_minutes: ColumnType<string, number, number>;
+  min_words: number | null;
+  max_words: number | null;
+  sentiment_sum: number;
+  sentiment_n: number;
+  first_at: Date | null;
+  last_at: Date | null;
+}
+
+/** The user turns of live sessions on one (user, zone, local day), kept by triggers (migration 0004). */
+export interface ChatDaysTable {
+  user_id: string;
+  zone: string;
+  day: ColumnType<Date, string, string>;
+  messages: number;
+  polarity_sum: number;
+  polarity_n: number;
+}
+
 export interface Database {
   users: UsersTable;
   topics: TopicsTable;
@@ -99,6 +128,8 @@ export interface Database {
   chat_sessions: ChatSessionsTable;
   chat_messages: ChatMessagesTable;
   idempotency_keys: IdempotencyKeysTable;
+  entry_days: EntryDaysTable;
+  chat_days: ChatDaysTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -115,7 +146,15 @@ type ColumnSet<T> = Record<keyof T, true>;
  * `satisfies` makes a missing or extra name a compile error.
  */
 export const TABLE_COLUMNS = {
-  users: { id: true, username: true, display_name: true, timezone: true, language: true, created_at: true } satisfies ColumnSet<UsersTable>,
+  users: {
+    id: true,
+    username: true,
+    display_name: true,
+    timezone: true,
+    language: true,
+    created_at: true,
+    analytics_zones: true,
+  } satisfies ColumnSet<UsersTable>,
   topics: {
     id: true,
     user_id: true,
@@ -188,4 +227,27 @@ export const TABLE_COLUMNS = {
     response: true,
     created_at: true,
   } satisfies ColumnSet<IdempotencyKeysTable>,
+  entry_days: {
+    user_id: true,
+    zone: true,
+    day: true,
+    mood: true,
+    entries: true,
+    words: true,
+    reading_minutes: true,
+    min_words: true,
+    max_words: true,
+    sentiment_sum: true,
+    sentiment_n: true,
+    first_at: true,
+    last_at: true,
+  } satisfies ColumnSet<EntryDaysTable>,
+  chat_days: {
+    user_id: true,
+    zone: true,
+    day: true,
+    messages: true,
+    polarity_sum: true,
+    polarity_n: true,
+  } satisfies ColumnSet<ChatDaysTable>,
 } satisfies Record<keyof Database, unknown>;

@@ -121,7 +121,7 @@ function dominantMood(entries: AnalyticsEntry[]): MoodType | null {
   return best;
 }
 
-function consistency(activeDays: number, days: number): number {
+export function consistency(activeDays: number, days: number): number {
   return Math.min(100, round((activeDays / days) * 100, 2));
 }
 

@@ -102,6 +102,12 @@ export function addDays(date: string, n: number): string {
 
 const DAY = 86_400_000;
 
+/** The date `n` days after 1970-01-01 (the inverse of epochDay). */
+export function dateOfEpochDay(n: number): string {
+  if (!Number.isInteger(n)) throw new RangeError(`days must be an integer, got ${n}`);
+  return formatUtcDate(n * DAY);
+}
+
 /** Days from 1970-01-01 to `date`: consecutive dates have consecutive numbers. */
 export function epochDay(date: string): number {
   const { year, month, day } = parseDate(date);
@@ -153,13 +159,19 @@ export interface CalendarWindow {
   endInstant: Date;
 }
 
-export function calendarWindow(now: Date, days: number, tz: string): CalendarWindow {
+/** The `days` local dates ending today in `tz`, without the instants (no search for local midnights). */
+export function calendarDates(now: Date, days: number, tz: string): Pick<CalendarWindow, 'dates' | 'from' | 'to'> {
   if (!Number.isInteger(days) || days < 1) throw new RangeError(`days must be a positive integer, got ${days}`);
   const to = localDate(now, tz);
   const from = addDays(to, -(days - 1));
   // As addDays(from, i), without parsing `from` again for each of up to a year of dates.
   const first = parseDate(from);
   const dates = Array.from({ length: days }, (_, i) => formatUtcDate(utcMidnight(first.year, first.month, first.day + i)));
+  return { dates, from, to };
+}
+
+export function calendarWindow(now: Date, days: number, tz: string): CalendarWindow {
+  const { dates, from, to } = calendarDates(now, days, tz);
   return {
     dates,
     from,
