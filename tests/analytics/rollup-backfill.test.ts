@@ -16,11 +16,12 @@ describe('analytics rollups migration', { meta: { classes: [17, 31], needs: ['bu
       (await newUser(stack.api, { timezone: 'America/St_Johns' })).got,
     ];
     for (const u of users) {
-      const made = await Promise.all(
-        Array.from({ length: 12 }, () =>
-          newEntry(stack.api, u, { created_at: new Date(Date.now() - f.int(0, 25) * 86_400_000 - f.int(60, 86_000) * 1000).toISOString() }),
-        ),
-      );
+      // One at a time: what is tested is the migration, not concurrency (read-your-writes.test.ts does that).
+      const made = [];
+      for (let i = 0; i < 12; i++) {
+        const at = new Date(Date.now() - f.int(0, 25) * 86_400_000 - f.int(60, 86_000) * 1000).toISOString();
+        made.push(await newEntry(stack.api, u, { created_at: at }));
+      }
       await stack.api.ok('deleteEntry', { params: { id: made[0]!.got.id }, query: { user_id: u.id } }, 204);
       await newChatTurn(stack.api, u);
     }
