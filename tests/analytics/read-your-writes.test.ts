@@ -26,6 +26,20 @@ type Op =
   | { kind: 'delete'; pick: number }
   | { kind: 'update'; pick: number };
 
+/**
+ * A request the backend refused with 503 "nothing was written" (a loaded machine: no connection within its
+ * deadline) was never acknowledged, so it is sent again; any other failure fails the test.
+ */
+async function acknowledged<T>(send: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (err) {
+      if (attempt >= 10 || !/got 503: .*nothing was written/.test(String(err))) throw err;
+    }
+  }
+}
+
 function expectDay(mood: MoodAnalytics, date: string, mine: Entry[], context: string) {
   const day = mood.daily_trends.find((t) => t.date === date);
   const known = mine.map((e) => e.sentiment_score).filter((s): s is number => s !== null);
@@ -60,20 +74,19 @@ describe('analytics read their writes under concurrent writes', { meta: { classe
         const mine = live[w]!;
         if (op.kind === 'create') {
           const at = instantAt(op.date, op.hour, op.minute, TZ);
-          mine.push((await newEntry(stack.api, u, { created_at: at.toISOString() })).got);
+          mine.push((await acknowledged(() => newEntry(stack.api, u, { created_at: at.toISOString() }))).got);
         } else if (mine.length > 0 && op.kind === 'delete') {
           const [gone] = mine.splice(op.pick % mine.length, 1);
-          await stack.api.ok('deleteEntry', { params: { id: gone!.id }, query: { user_id: u.id } }, 204);
+          await acknowledged(() => stack.api.ok('deleteEntry', { params: { id: gone!.id }, query: { user_id: u.id } }, 204));
         } else if (mine.length > 0) {
           const k = op.pick % mine.length;
-          mine[k] = await stack.api.ok('updateEntry', {
-            params: { id: mine[k]!.id },
-            query: { user_id: u.id },
-            body: { content: contents[i]! },
-          });
+          const id = mine[k]!.id;
+          mine[k] = await acknowledged(() =>
+            stack.api.ok('updateEntry', { params: { id }, query: { user_id: u.id }, body: { content: contents[i]! } }),
+          );
         }
         const tz = i % 2 === 0 ? TZ : OVERRIDE;
-        const mood = await stack.api.ok('moodAnalytics', { query: { user_id: u.id, days: DAYS, tz } });
+        const mood = await acknowledged(() => stack.api.ok('moodAnalytics', { query: { user_id: u.id, days: DAYS, tz } }));
         for (const date of dates) {
           expectDay(
             mood,
@@ -89,17 +102,17 @@ describe('analytics read their writes under concurrent writes', { meta: { classe
     const chatter = async () => {
       for (const [i, message] of turns.entries()) {
         const session = i % 3 === 0 ? undefined : sessions.at(-1);
-        const { got } = await newChatTurn(stack.api, u, { message, ...(session && { session_id: session.id }) });
+        const { got } = await acknowledged(() => newChatTurn(stack.api, u, { message, ...(session && { session_id: session.id }) }));
         if (session) session.turns++;
         else sessions.push({ id: got.session_id, turns: 1 });
         const tz = i % 2 === 0 ? OVERRIDE : TZ;
-        const mood = await stack.api.ok('moodAnalytics', { query: { user_id: u.id, days: 7, tz } });
+        const mood = await acknowledged(() => stack.api.ok('moodAnalytics', { query: { user_id: u.id, days: 7, tz } }));
         expect(mood.chat.messages, `turn ${i} in ${tz}`).toBe(i + 1);
       }
       const [deleted] = sessions.splice(0, 1);
-      await stack.api.ok('deleteSession', { params: { id: deleted!.id }, query: { user_id: u.id } }, 204);
+      await acknowledged(() => stack.api.ok('deleteSession', { params: { id: deleted!.id }, query: { user_id: u.id } }, 204));
       for (const tz of [TZ, OVERRIDE]) {
-        const mood = await stack.api.ok('moodAnalytics', { query: { user_id: u.id, days: 7, tz } });
+        const mood = await acknowledged(() => stack.api.ok('moodAnalytics', { query: { user_id: u.id, days: 7, tz } }));
         expect(mood.chat.messages, `after deleting a session of ${deleted!.turns} turns, in ${tz}`).toBe(turns.length - deleted!.turns);
       }
     };
@@ -129,22 +142,24 @@ describe('analytics read their writes under concurrent writes', { meta: { classe
   it('the stored rollups equal a recomputation from the rows after the writes', { meta: { needs: ['bundled'] } }, async () => {
     const f = fixtures();
     const u = (await newUser(stack.api, { timezone: 'Europe/Berlin' })).got;
-    const made = await Promise.all(
-      Array.from({ length: 24 }, () =>
-        newEntry(stack.api, u, { created_at: new Date(Date.now() - f.int(0, 20) * 86_400_000 - f.int(60, 86_000) * 1000).toISOString() }),
-      ),
-    );
+    const times = Array.from({ length: 24 }, () => new Date(Date.now() - f.int(0, 20) * 86_400_000 - f.int(60, 86_000) * 1000));
+    const made = await Promise.all(times.map((at) => acknowledged(() => newEntry(stack.api, u, { created_at: at.toISOString() }))));
+    const texts = made.map(() => f.entryText('en'));
     // A second zone, then writes that both zones must follow.
     await stack.api.ok('writingAnalytics', { query: { user_id: u.id, days: 30, tz: 'Asia/Tehran' } });
     await Promise.all([
-      ...made.slice(0, 6).map(({ got }) => stack.api.ok('deleteEntry', { params: { id: got.id }, query: { user_id: u.id } }, 204)),
+      ...made
+        .slice(0, 6)
+        .map(({ got }) => acknowledged(() => stack.api.ok('deleteEntry', { params: { id: got.id }, query: { user_id: u.id } }, 204))),
       ...made
         .slice(6, 12)
-        .map(({ got }) =>
-          stack.api.ok('updateEntry', { params: { id: got.id }, query: { user_id: u.id }, body: { content: f.entryText('en') } }),
+        .map(({ got }, i) =>
+          acknowledged(() =>
+            stack.api.ok('updateEntry', { params: { id: got.id }, query: { user_id: u.id }, body: { content: texts[i]! } }),
+          ),
         ),
-      newEntry(stack.api, u),
-      newChatTurn(stack.api, u),
+      acknowledged(() => newEntry(stack.api, u)),
+      acknowledged(() => newChatTurn(stack.api, u)),
     ]);
     const stored = await sql<{ row: string }>`
       SELECT concat_ws(' ', zone, day, mood, entries, words, reading_minutes, min_words, max_words, round(sentiment_sum::numeric, 9), sentiment_n, first_at, last_at) AS row
