@@ -27,13 +27,17 @@ async function expectAnalyticsMatch(userId: string, entries: Entry[], tz: string
   const match = candidates.find(
     (c) => JSON.stringify(c.mood) === JSON.stringify(moodBody) && JSON.stringify(c.writing) === JSON.stringify(writingBody),
   );
+  // Soft: every user, zone and window that differs from the oracle is reported, not only the first.
+  const which = `user ${userId} tz=${tz} days=${days}`;
   if (!match) {
-    expect(moodBody).toEqual(candidates[1]!.mood);
-    expect(writingBody).toEqual(candidates[1]!.writing);
+    expect.soft(moodBody, `mood analytics, ${which}`).toEqual(candidates[1]!.mood);
+    expect.soft(writingBody, `writing analytics, ${which}`).toEqual(candidates[1]!.writing);
   }
   const pct = Object.values(mood.mood_distribution).reduce((a, m) => a + m.percentage, 0);
-  if (mood.statistics.total_entries > 0) expect(Math.round(pct * 100) / 100).toBe(100);
-  expect(writing.streak_info.current_streak).toBeLessThanOrEqual(writing.streak_info.longest_streak);
+  if (mood.statistics.total_entries > 0) expect.soft(Math.round(pct * 100) / 100, `mood percentages sum, ${which}`).toBe(100);
+  expect
+    .soft(writing.streak_info.current_streak, `current_streak <= longest_streak, ${which}`)
+    .toBeLessThanOrEqual(writing.streak_info.longest_streak);
   return { mood, writing };
 }
 
@@ -65,12 +69,14 @@ describe('analytics are user-scoped and equal an independent oracle', { meta: { 
     const extra = await write(stack.api, a.id, new Date(Date.now() - 60_000));
     aEntries.push(extra);
     const second = await expectAnalyticsMatch(a.id, aEntries, 'UTC', 30);
-    expect(second.writing.total_entries).toBe(first.writing.total_entries + 1);
+    expect.soft(second.writing.total_entries, 'total_entries right after a write').toBe(first.writing.total_entries + 1);
     const bAfter = await expectAnalyticsMatch(b.id, [], 'UTC', 30);
-    expect(bAfter.writing).toEqual({ ...bBefore.writing, generated_at: bAfter.writing.generated_at });
+    expect
+      .soft(bAfter.writing, "the other user's writing analytics")
+      .toEqual({ ...bBefore.writing, generated_at: bAfter.writing.generated_at });
     await stack.api.ok('deleteEntry', { params: { id: extra.id }, query: { user_id: a.id } }, 204);
     const third = await expectAnalyticsMatch(a.id, aEntries.slice(0, 1), 'UTC', 30);
-    expect(third.writing.total_entries).toBe(first.writing.total_entries);
+    expect.soft(third.writing.total_entries, 'total_entries after the soft delete').toBe(first.writing.total_entries);
   });
 
   it('entries at 23:30 and 00:30 local land on their local days in every zone, also across DST changes', async () => {
@@ -91,8 +97,8 @@ describe('analytics are user-scoped and equal an independent oracle', { meta: { 
         );
         const { mood } = await expectAnalyticsMatch(u.id, entries, tz, 365);
         // Each change day holds exactly its own 00:30 entry (and the 23:30 of the day after it, if any).
-        for (const d of days) expect(mood.daily_trends.find((t) => t.date === d)?.entry_count, `${tz} ${d}`).toBeGreaterThanOrEqual(1);
-        expect(mood.daily_trends).toHaveLength(365);
+        for (const d of days) expect.soft(mood.daily_trends.find((t) => t.date === d)?.entry_count, `${tz} ${d}`).toBeGreaterThanOrEqual(1);
+        expect.soft(mood.daily_trends, `${tz}: daily_trends`).toHaveLength(365);
       }),
     );
   });
@@ -109,8 +115,8 @@ describe('analytics are user-scoped and equal an independent oracle', { meta: { 
       const inside = await write(stack.api, u.id, instantAt(first, 0, 1, tz));
       const outside = await write(stack.api, u.id, instantAt(shiftDate(first, -1), 23, 59, tz));
       const { writing } = await expectAnalyticsMatch(u.id, [inside, outside], tz, days);
-      expect(writing.total_entries).toBe(1);
-      expect(writing.consistency_percentage).toBeLessThanOrEqual(100);
+      expect.soft(writing.total_entries, `${tz} days=${days}: total_entries`).toBe(1);
+      expect.soft(writing.consistency_percentage, `${tz} days=${days}: consistency_percentage`).toBeLessThanOrEqual(100);
     }
   });
 
@@ -118,7 +124,7 @@ describe('analytics are user-scoped and equal an independent oracle', { meta: { 
     const { got: u } = await newUser(stack.api, { timezone: 'Pacific/Kiritimati' });
     const e = await write(stack.api, u.id, new Date(Date.now() - 3 * 86_400_000));
     const viaUser = await stack.api.ok('moodAnalytics', { query: { user_id: u.id, days: 7 } });
-    expect(viaUser.timezone).toBe('Pacific/Kiritimati');
+    expect.soft(viaUser.timezone, 'timezone without tz').toBe('Pacific/Kiritimati');
     await expectAnalyticsMatch(u.id, [e], 'America/Los_Angeles', 7);
   });
 });

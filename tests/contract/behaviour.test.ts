@@ -37,8 +37,16 @@ describe('behaviour any deployment owes its clients', () => {
     const kept = await stack.api.ok('createEntry', { body: { user_id: u.id, title: 'kept', content: fixtures().entryText() } }, 201);
     const gone = await stack.api.ok('createEntry', { body: { user_id: u.id, title: 'gone', content: fixtures().entryText() } }, 201);
     await stack.api.ok('deleteEntry', { params: { id: gone.id }, query: { user_id: u.id } }, 204);
-    await stack.api.fail('getEntry', { params: { id: gone.id }, query: { user_id: u.id } }, 404);
-    expect((await stack.api.ok('listEntries', { query: { user_id: u.id } })).map((e) => e.id)).toEqual([kept.id]);
+    // Both reads judged: a deleted entry still readable must not hide it still listed.
+    const read = await stack.api.call('getEntry', { params: { id: gone.id }, query: { user_id: u.id } });
+    expect.soft(read.status, 'GET of the deleted entry').toBe(404);
+    const listed = await stack.api.ok('listEntries', { query: { user_id: u.id } });
+    expect
+      .soft(
+        listed.map((e) => e.id),
+        'entries listed after the delete',
+      )
+      .toEqual([kept.id]);
   });
 
   it('chat health reports the real state: the database is up, so not an error', { meta: { classes: [12] } }, async () => {
@@ -51,7 +59,13 @@ describe('behaviour any deployment owes its clients', () => {
     const name = fixtures().topicName();
     const first = await stack.api.ok('createTopic', { body: { user_id: u.id, name } });
     const again = await stack.api.ok('createTopic', { body: { user_id: u.id, name } });
-    expect(again.id).toBe(first.id);
-    expect((await stack.api.ok('listTopics', { query: { user_id: u.id } })).map((t) => t.id)).toEqual([first.id]);
+    expect.soft(again.id, 'the second create answers the first topic').toBe(first.id);
+    const listed = await stack.api.ok('listTopics', { query: { user_id: u.id } });
+    expect
+      .soft(
+        listed.map((t) => t.id),
+        'topics listed',
+      )
+      .toEqual([first.id]);
   });
 });

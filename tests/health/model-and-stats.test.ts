@@ -13,7 +13,7 @@ async function dbCounters(userId?: string) {
 
 describe('health follows the model stub', { meta: { classes: [12, 27], needs: ['model-stub'] } }, () => {
   it('healthy → degraded (200) while the model fails → healthy again by itself', async () => {
-    expect(await stack.api.ok('chatHealth', {}, 200)).toMatchObject({
+    expect.soft(await stack.api.ok('chatHealth', {}, 200), 'health before the fault').toMatchObject({
       status: 'healthy',
       llm_service_available: true,
       dependencies_available: true,
@@ -26,9 +26,13 @@ describe('health follows the model stub', { meta: { classes: [12, 27], needs: ['
       },
       { what: 'degraded health' },
     );
-    expect(degraded).toMatchObject({ database_available: true, llm_service_available: false, dependencies_available: false });
+    expect
+      .soft(degraded, 'health while the model fails')
+      .toMatchObject({ database_available: true, llm_service_available: false, dependencies_available: false });
     const ready = await stack.api.ok('readiness', {}, 200);
-    expect(ready).toMatchObject({ status: 'degraded', components: { database: { status: 'up' }, llm: { status: 'down' } } });
+    expect
+      .soft(ready, 'readiness while the model fails')
+      .toMatchObject({ status: 'degraded', components: { database: { status: 'up' }, llm: { status: 'down' } } });
     stack.ollama.resetHandlers();
     await waitFor(async () => (await stack.api.ok('chatHealth', {}, 200)).status === 'healthy', { what: 'healthy again' });
   });
@@ -46,16 +50,21 @@ describe('health follows the model stub', { meta: { classes: [12, 27], needs: ['
         body: { user_id: u.id, message: 'Ich bin heute sehr müde und traurig, weil die Arbeit anstrengend war.' },
       });
       stack.ollama.resetHandlers();
-      expect(res.processing_metadata.fallback_response).toBe(true);
-      expect(res.processing_metadata.language).toBe('de');
-      expect(res.content).not.toMatch(/I'm sorry, I couldn't generate a response/i);
+      expect.soft(res.processing_metadata.fallback_response, 'processing_metadata.fallback_response').toBe(true);
+      expect.soft(res.processing_metadata.language, 'processing_metadata.language').toBe('de');
+      expect.soft(res.content, 'content').not.toMatch(/I'm sorry, I couldn't generate a response/i);
       // Stored as any client reads it back: the user's turn, then the flagged fallback that was answered.
       const hist = await stack.api.ok('history', { params: { session_id: res.session_id }, query: { user_id: u.id } });
-      expect(hist.messages.map((m) => [m.role, m.metadata.is_fallback === true])).toEqual([
-        ['user', false],
-        ['assistant', true],
-      ]);
-      expect(hist.messages[1]!.content).toBe(res.content);
+      expect
+        .soft(
+          hist.messages.map((m) => [m.role, m.metadata.is_fallback === true]),
+          'stored turn',
+        )
+        .toEqual([
+          ['user', false],
+          ['assistant', true],
+        ]);
+      expect.soft(hist.messages[1]?.content, 'stored reply content').toBe(res.content);
     });
   }
 
@@ -64,8 +73,9 @@ describe('health follows the model stub', { meta: { classes: [12, 27], needs: ['
     stack.ollama.use(...serverError({ path: 'chat' }), ...serverError({ path: 'generate' }));
     const e = await stack.api.ok('createEntry', { body: { user_id: u.id, title: 't', content: fixtures().entryText('en', 3) } }, 201);
     stack.ollama.resetHandlers();
-    expect(e.emotion_analysis).toMatchObject({ fallback: true, model: 'lexicon-fallback' });
-    expect(e.auto_tags.join(' ')).not.toMatch(/sorry/i);
+    expect.soft(e.emotion_analysis, 'entry.emotion_analysis').toMatchObject({ fallback: true, model: 'lexicon-fallback' });
+    expect.soft(e.auto_tags.join(' '), 'entry.auto_tags').not.toMatch(/sorry/i);
+    expect.soft(e.tags, 'entry.tags').toEqual([]);
   });
 });
 
@@ -76,16 +86,17 @@ describe('/chat/stats is derived from the database', { meta: { classes: [11, 20]
     await stack.api.ok('chatMessage', { body: { user_id: a.id, session_id: s.session_id, message: 'two' } });
     await stack.api.ok('chatMessage', { body: { user_id: b.id, message: 'three' } });
     const global = await stack.api.ok('chatStats');
-    expect(global.service_stats).toMatchObject(await dbCounters());
-    expect(global.user_id).toBeNull();
+    expect.soft(global.service_stats, 'global service_stats').toMatchObject(await dbCounters());
+    expect.soft(global.user_id, 'global user_id').toBeNull();
     const mine = await stack.api.ok('chatStats', { query: { user_id: a.id } });
-    expect(mine.service_stats).toMatchObject({
+    expect.soft(mine.service_stats, "first user's service_stats").toMatchObject({
       ...(await dbCounters(a.id)),
       total_conversations: 1,
       messages_processed: 2,
       active_conversations: 1,
     });
-    expect((await stack.api.ok('chatStats', { query: { user_id: b.id } })).service_stats).toMatchObject({
+    const theirs = await stack.api.ok('chatStats', { query: { user_id: b.id } });
+    expect.soft(theirs.service_stats, "second user's service_stats").toMatchObject({
       total_conversations: 1,
       messages_processed: 1,
     });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { TestInput, RawInput } from '../../helpers/api.js';
 import { expectedErrors } from '../../helpers/errors.js';
 import { useStack } from '../../helpers/stack.js';
+import { expectFields } from '../../helpers/soft.js';
 import { newChatTurn, newEntry, newSession, newTopic, newUser } from '../../helpers/factories.js';
 import type { RouteId } from '../../src/contract/routes.js';
 import { DEV_USER_ID } from '../../src/contract/enums.js';
@@ -39,26 +40,33 @@ describe('identity: the user id given is the one stored and read', () => {
     async () => {
       const { u, topic, entry, chat } = await populatedUser();
       const rows = await stack.rows.owners({ topics: [topic.id], entries: [entry.id], sessions: [chat.session_id] });
-      expect(rows.map((r) => r.kind).sort()).toEqual(['entry', 'message', 'message', 'session', 'topic']);
-      expect(new Set(rows.map((r) => r.user_id))).toEqual(new Set([u.id]));
-      expect(entry.user_id).toBe(u.id);
-      expect(topic.user_id).toBe(u.id);
+      // Every check soft: each row, answer and read that names another user is its own violation.
+      expect.soft(rows.map((r) => r.kind).sort(), 'stored rows').toEqual(['entry', 'message', 'message', 'session', 'topic']);
+      for (const r of rows) expect.soft(r.user_id, `${r.kind} row ${r.id}: user_id`).toBe(u.id);
+      expect.soft(entry.user_id, 'entry.user_id').toBe(u.id);
+      expect.soft(topic.user_id, 'topic.user_id').toBe(u.id);
       const convs = await stack.api.ok('conversations', { query: { user_id: u.id } });
-      expect(convs.conversations.map((c) => c.id)).toContain(chat.session_id);
+      expect
+        .soft(
+          convs.conversations.map((c) => c.id),
+          'conversations',
+        )
+        .toContain(chat.session_id);
       const hist = await stack.api.ok('history', { params: { session_id: chat.session_id }, query: { user_id: u.id } });
-      expect(hist.session_id).toBe(chat.session_id);
-      expect(hist.messages.find((m) => m.role === 'assistant')?.id).toBe(chat.message_id);
+      expect.soft(hist.session_id, 'history.session_id').toBe(chat.session_id);
+      expect.soft(hist.messages.find((m) => m.role === 'assistant')?.id, 'history: the reply').toBe(chat.message_id);
       const s = await stack.api.ok('getSession', { params: { id: chat.session_id }, query: { user_id: u.id } });
-      expect(s).toMatchObject({ id: chat.session_id, user_id: u.id, session_type: 'reflection_buddy' });
+      expectFields('session', s, { id: chat.session_id, user_id: u.id, session_type: 'reflection_buddy' });
     },
   );
 
   it('nothing lands on the development user unless it was named', { meta: { classes: [1], needs: ['rows'] } }, async () => {
     const before = await devUserRows();
     await populatedUser();
-    expect(await devUserRows()).toBe(before);
+    expect.soft(await devUserRows(), 'development user rows after writes for another user').toBe(before);
+    const now = await devUserRows();
     await newEntry(stack.api, DEV_USER_ID);
-    expect(await devUserRows()).toBe(before + 1);
+    expect.soft(await devUserRows(), 'development user rows after an entry naming it').toBe(now + 1);
   });
 
   it('non-UUID ids give 422 naming the field on every route that takes one', { meta: { classes: [4, 5, 6] } }, async () => {
@@ -117,7 +125,9 @@ describe('identity: the user id given is the one stored and read', () => {
       expect.soft(await failed('writingAnalytics', { query: { user_id: ghost } }, 404)).toEqual(notFound);
       expect.soft(await failed('conversations', { query: { user_id: ghost } }, 404)).toEqual(notFound);
       expect.soft(await failed('chatStats', { query: { user_id: ghost } }, 404)).toEqual(notFound);
-      expect((await stack.rows.counts(ghost)).sessions).toBe(0);
+      expect
+        .soft(await stack.rows.counts(ghost), 'rows of the unknown user')
+        .toMatchObject({ topics: 0, entries: 0, sessions: 0, messages: 0 });
     },
   );
 
@@ -159,12 +169,14 @@ describe('identity: the user id given is the one stored and read', () => {
       .soft(await failed('chatMessage', { body: { user_id: other.id, session_id: sid, message: 'intrude' } }, 404))
       .toEqual(expectedErrors.sessionNotFound(sid, 'session_id'));
     // The owner still sees everything unchanged.
-    expect(await stack.api.ok('getEntry', { params: { id: owner.entry.id }, query: { user_id: owner.u.id } })).toEqual(owner.entry);
+    expect
+      .soft(await stack.api.ok('getEntry', { params: { id: owner.entry.id }, query: { user_id: owner.u.id } }), "the owner's entry")
+      .toEqual(owner.entry);
     const hist = await stack.api.ok('history', { params: { session_id: sid }, query: { user_id: owner.u.id } });
-    expect(hist.message_count).toBe(2);
-    expect(await stack.api.ok('listEntries', { query: q })).toEqual([]);
-    expect((await stack.api.ok('conversations', { query: q })).total_count).toBe(0);
-    expect(await stack.api.ok('listSessions', { query: q })).toEqual([]);
-    expect(await stack.api.ok('listTopics', { query: q })).toEqual([]);
+    expect.soft(hist.message_count, "the owner's history.message_count").toBe(2);
+    expect.soft(await stack.api.ok('listEntries', { query: q }), "the other user's entries").toEqual([]);
+    expect.soft((await stack.api.ok('conversations', { query: q })).total_count, "the other user's conversations").toBe(0);
+    expect.soft(await stack.api.ok('listSessions', { query: q }), "the other user's sessions").toEqual([]);
+    expect.soft(await stack.api.ok('listTopics', { query: q }), "the other user's topics").toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { fixtures, newUser } from '../../helpers/factories.js';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { useStack } from '../../helpers/stack.js';
+import { expectFields } from '../../helpers/soft.js';
 
 const stack = useStack();
 
@@ -12,7 +13,8 @@ describe('client fields are stored, not dropped', { meta: { classes: [8] } }, ()
     const topic = await stack.api.ok('createTopic', {
       body: { user_id: u.id, name: 'kept', description: 'd', color: '#AA00FF', tags: ['x'] },
     });
-    expect(topic).toMatchObject({ user_id: u.id, description: 'd', color: '#AA00FF', tags: ['x'] });
+    // Each field its own result: a topic without its user must not hide an entry that lost its time.
+    expectFields('topic', topic, { user_id: u.id, description: 'd', color: '#AA00FF', tags: ['x'] });
     const template = randomUUID();
     const e = await stack.api.ok(
       'createEntry',
@@ -32,12 +34,19 @@ describe('client fields are stored, not dropped', { meta: { classes: [8] } }, ()
     );
     // Read back as any client would; the instant, whatever the offset it is written with.
     const back = await stack.api.ok('getEntry', { params: { id: e.id }, query: { user_id: u.id } });
-    expect({ ...back, created_at: new Date(back.created_at).toISOString() }).toMatchObject({
-      entry_type: 'topic',
-      template_id: template,
-      topic_id: topic.id,
-      created_at: '2025-12-24T17:00:00.000Z',
-    });
+    // Tags exactly as sent: nothing the server made up (a model's failure text) among them.
+    expectFields(
+      'entry',
+      { ...back, created_at: new Date(back.created_at).toISOString() },
+      {
+        user_id: u.id,
+        entry_type: 'topic',
+        template_id: template,
+        topic_id: topic.id,
+        tags: ['a', 'b'],
+        created_at: '2025-12-24T17:00:00.000Z',
+      },
+    );
   });
 
   it('entries keep those fields in the row itself', { meta: { needs: ['bundled'] } }, async () => {
@@ -53,9 +62,19 @@ describe('client fields are stored, not dropped', { meta: { classes: [8] } }, ()
     const back = await stack.api.ok('getEntry', { params: { id: e.id }, query: { user_id: u.id } });
     // This project's schema: the row itself.
     const row = await stack.db.selectFrom('entries').selectAll().where('id', '=', e.id).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ user_id: u.id, entry_type: 'topic', template_id: template, topic_id: topic.id, tags: ['a', 'b'] });
-    expect(row.created_at.toISOString()).toBe('2025-12-24T17:00:00.000Z');
-    expect(back.created_at).toBe('2025-12-24T17:00:00.000Z');
+    expectFields(
+      'row',
+      { ...row, created_at: row.created_at.toISOString() },
+      {
+        user_id: u.id,
+        entry_type: 'topic',
+        template_id: template,
+        topic_id: topic.id,
+        tags: ['a', 'b'],
+        created_at: '2025-12-24T17:00:00.000Z',
+      },
+    );
+    expect.soft(back.created_at, 'entry.created_at').toBe('2025-12-24T17:00:00.000Z');
   });
 
   it('chat keeps session_type, context_metadata and its timestamp', { meta: { classes: [13, 14], needs: ['bundled'] } }, async () => {
@@ -71,22 +90,40 @@ describe('client fields are stored, not dropped', { meta: { classes: [8] } }, ()
       },
     });
     const session = await stack.db.selectFrom('chat_sessions').selectAll().where('id', '=', r.session_id).executeTakeFirstOrThrow();
-    expect(session).toMatchObject({ user_id: u.id, session_type: 'growth_challenge', conversation_mode: 'mindfulness_coaching' });
-    expect(session.created_at.toISOString()).toBe('2026-05-04T07:15:00.000Z');
+    expectFields(
+      'session',
+      { ...session, created_at: session.created_at.toISOString() },
+      {
+        user_id: u.id,
+        session_type: 'growth_challenge',
+        conversation_mode: 'mindfulness_coaching',
+        created_at: '2026-05-04T07:15:00.000Z',
+      },
+    );
     const msgs = await stack.db
       .selectFrom('chat_messages')
       .selectAll()
       .where('session_id', '=', r.session_id)
       .orderBy('sequence')
       .execute();
-    expect(msgs[0]!.metadata).toMatchObject({ context_metadata: { theme: 'Arbeit', language: 'de', timestamp: at } });
-    expect(msgs[0]!.created_at.toISOString()).toBe('2026-05-04T07:15:00.000Z');
-    expect(msgs[1]!.created_at.getTime()).toBeGreaterThan(msgs[0]!.created_at.getTime());
-    expect((await stack.api.ok('listSessions', { query: { user_id: u.id, theme: 'Arbeit' } })).map((s) => s.id)).toEqual([r.session_id]);
+    // The two messages are read below: without them nothing further can be said.
+    expect(msgs).toHaveLength(2);
+    expect
+      .soft(msgs[0]!.metadata, 'message.metadata')
+      .toMatchObject({ context_metadata: { theme: 'Arbeit', language: 'de', timestamp: at } });
+    expect.soft(msgs[0]!.created_at.toISOString(), 'message.created_at').toBe('2026-05-04T07:15:00.000Z');
+    expect.soft(msgs[1]!.created_at.getTime(), 'reply after the message').toBeGreaterThan(msgs[0]!.created_at.getTime());
+    const byTheme = await stack.api.ok('listSessions', { query: { user_id: u.id, theme: 'Arbeit' } });
+    expect
+      .soft(
+        byTheme.map((s) => s.id),
+        'sessions listed by theme',
+      )
+      .toEqual([r.session_id]);
     // Without session_type, the mode maps as in the original.
     const mapped = await stack.api.ok('chatMessage', {
       body: { user_id: u.id, message: 'hello', conversation_mode: 'cognitive_reframing' },
     });
-    expect(mapped.processing_metadata.session_type).toBe('pattern_detective');
+    expect.soft(mapped.processing_metadata.session_type, 'processing_metadata.session_type').toBe('pattern_detective');
   });
 });

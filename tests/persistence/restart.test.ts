@@ -25,8 +25,11 @@ describe('persistence across backend restarts', () => {
         expect(before.histories.every((h) => h.messages.length === h.message_count && h.message_count > 0)).toBe(true);
         const pid = stack.mode === 'external' ? undefined : stack.backend.pid;
         await stack.restart(mode);
-        if (pid !== undefined) expect(stack.backend.pid).not.toBe(pid);
-        expect(await snapshot(stack, u.id)).toEqual(before);
+        if (pid !== undefined) expect.soft(stack.backend.pid, 'a new backend process').not.toBe(pid);
+        // One result per part of the snapshot: lost sessions must not hide lost stats.
+        const after = await snapshot(stack, u.id);
+        for (const part of Object.keys(before) as (keyof typeof before)[])
+          expect.soft(after[part], `${part} after the restart`).toEqual(before[part]);
       },
     );
   }
@@ -46,9 +49,22 @@ describe('persistence across backend restarts', () => {
         .orderBy('created_at')
         .orderBy('sequence')
         .execute();
-      expect(rows.map((r) => r.sequence)).toEqual([1, 2, 3, 4, 5, 6]);
-      expect(rows.map((r) => r.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user', 'assistant']);
-      for (let i = 1; i < rows.length; i++) expect(rows[i]!.created_at.getTime()).toBeGreaterThan(rows[i - 1]!.created_at.getTime());
+      expect
+        .soft(
+          rows.map((r) => r.sequence),
+          'sequence in time order',
+        )
+        .toEqual([1, 2, 3, 4, 5, 6]);
+      expect
+        .soft(
+          rows.map((r) => r.role),
+          'roles in time order',
+        )
+        .toEqual(['user', 'assistant', 'user', 'assistant', 'user', 'assistant']);
+      for (let i = 1; i < rows.length; i++)
+        expect
+          .soft(rows[i]!.created_at.getTime(), `message ${i + 1} after message ${i}`)
+          .toBeGreaterThan(rows[i - 1]!.created_at.getTime());
     },
   );
 
@@ -85,26 +101,31 @@ describe('persistence across backend restarts', () => {
       expect(acknowledged.size).toBeGreaterThan(0);
       for (const [, ack] of acknowledged) {
         const h = await stack.api.ok('history', { params: { session_id: ack.session_id }, query: { user_id: u.id } });
-        expect(h.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
-        expect(h.messages[1]!.id).toBe(ack.message_id);
+        expect
+          .soft(
+            h.messages.map((m) => m.role),
+            `acknowledged session ${ack.session_id}`,
+          )
+          .toEqual(['user', 'assistant']);
+        expect.soft(h.messages[1]?.id, `acknowledged reply of ${ack.session_id}`).toBe(ack.message_id);
       }
       // No chat session exists without both of its messages.
       const orphans = await sql<{ n: number }>`
       SELECT count(*)::int AS n FROM chat_sessions s WHERE s.user_id = ${u.id}
         AND (SELECT count(*) FROM chat_messages m WHERE m.session_id = s.id) <> 2`.execute(stack.db);
-      expect(orphans.rows[0]!.n).toBe(0);
+      expect.soft(orphans.rows[0]!.n, 'sessions without both messages').toBe(0);
       // Every request retried with its key: acknowledged ones replay, the others are written once.
       for (const r of requests) {
         const again = await stack.api.ok('chatMessage', { body: r.body, headers: { 'Idempotency-Key': r.key } });
         const ack = acknowledged.get(r.key);
-        if (ack) expect(again).toMatchObject(ack);
+        if (ack) expect.soft(again, `retry of acknowledged ${r.key}`).toMatchObject(ack);
         const third = await stack.api.ok('chatMessage', { body: r.body, headers: { 'Idempotency-Key': r.key } });
-        expect(third).toEqual(again);
+        expect.soft(third, `second retry of ${r.key}`).toEqual(again);
       }
       const counts = await sql<{ sessions: number; messages: number }>`
       SELECT (SELECT count(*)::int FROM chat_sessions WHERE user_id = ${u.id}) AS sessions,
              (SELECT count(*)::int FROM chat_messages WHERE user_id = ${u.id}) AS messages`.execute(stack.db);
-      expect(counts.rows[0]).toEqual({ sessions: requests.length, messages: requests.length * 2 });
+      expect.soft(counts.rows[0], 'rows after every retry').toEqual({ sessions: requests.length, messages: requests.length * 2 });
     },
   );
 });
