@@ -3,10 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { createDb } from '../src/db/connection.js';
-import { migrateToLatest } from '../src/db/migrate.js';
 import { EmbeddedPostgresServer } from '../src/stack/postgres.js';
 import { buildBackendBundle } from '../src/stack/bundle.js';
+import { migrateTemplate, preparedDataDir, TEMPLATE_DB } from './template-cluster.js';
 import { type Conformance, planRun, testSeed } from './env.js';
 
 /**
@@ -50,8 +49,6 @@ declare module 'vitest' {
   }
 }
 
-export const TEMPLATE_DB = 'journal_template';
-
 /** Fails early, naming the way out, when JOURNAL_STACK=containers has no engine to talk to. */
 async function requireContainerRuntime(): Promise<void> {
   // A local engine publishes ports on this host, and `dockerd --ip=127.0.0.1` on loopback only. Where this
@@ -67,17 +64,6 @@ async function requireContainerRuntime(): Promise<void> {
       `JOURNAL_STACK=containers needs a container runtime, and none answered (${(err as Error).message}). ` +
         'Start one (DOCKER_HOST or /var/run/docker.sock), or unset JOURNAL_STACK for the embedded provider.',
     );
-  }
-}
-
-async function migrateTemplate(adminUrl: string, createDatabase: (name: string) => Promise<void>): Promise<void> {
-  await createDatabase(TEMPLATE_DB);
-  const handle = createDb(adminUrl.replace(/\/[^/]*$/, `/${TEMPLATE_DB}`), { max: 1 });
-  try {
-    await migrateToLatest(handle.db);
-  } finally {
-    // Clones need a template nobody is connected to.
-    await handle.close();
   }
 }
 
@@ -107,7 +93,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const { startContainersInfrastructure } = await import('./containers.js');
     const runId = randomBytes(6).toString('hex');
     const infra = await startContainersInfrastructure(runId);
-    await migrateTemplate(infra.adminUrl, infra.createDatabase);
+    await infra.createDatabase(TEMPLATE_DB);
+    await migrateTemplate(infra.adminUrl.replace(/\/[^/]*$/, `/${TEMPLATE_DB}`));
     // The image holds its own bundle of the same sources (Dockerfile: npm run build); none is needed here.
     project.provide('stack', {
       provider: 'containers',
@@ -121,21 +108,27 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return () => infra.stop();
   }
 
+  // The backend bundle (for files that need a process) and the shared server (a copy of a cached cluster
+  // whose template is migrated) are made side by side.
   const bundleDir = await mkdtemp(join(tmpdir(), 'journal-backend-'));
-  const t0 = performance.now();
-  const { entry: backendEntry } = await buildBackendBundle(bundleDir);
-  console.log(`[journal-suite] backend bundled in ${Math.round(performance.now() - t0)} ms`);
   const removeBundle = () => rm(bundleDir, { recursive: true, force: true });
-
-  const t1 = performance.now();
-  const dataDir = await mkdtemp(join(tmpdir(), 'journal-suite-pg-'));
-  const pg = await EmbeddedPostgresServer.start({ dataDir, persistent: false });
-  await migrateTemplate(pg.adminUrl(), (name) => pg.createDatabase(name));
-  console.log(`[journal-suite] embedded PostgreSQL on port ${pg.port}, template migrated in ${Math.round(performance.now() - t1)} ms`);
+  const t0 = performance.now();
+  const [{ entry: backendEntry }, pg] = await Promise.all([
+    buildBackendBundle(bundleDir).then((b) => {
+      console.log(`[journal-suite] backend bundled in ${Math.round(performance.now() - t0)} ms`);
+      return b;
+    }),
+    preparedDataDir().then(async (dataDir) => {
+      const server = await EmbeddedPostgresServer.start({ dataDir, persistent: false });
+      await migrateTemplate(server.adminUrl(TEMPLATE_DB));
+      return server;
+    }),
+  ]);
+  console.log(`[journal-suite] embedded PostgreSQL on port ${pg.port}, template ready in ${Math.round(performance.now() - t0)} ms`);
   project.provide('stack', { provider: 'embedded', seed, conformance, adminUrl: pg.adminUrl(), templateDb: TEMPLATE_DB, backendEntry });
   return async () => {
+    // Not persistent: stop() removes the copied data directory.
     await pg.stop();
     await removeBundle();
-    await rm(dataDir, { recursive: true, force: true });
   };
 }
