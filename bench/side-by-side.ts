@@ -103,13 +103,13 @@ async function ok(base: string, method: 'GET' | 'POST', route: string, body?: un
   return a.body ? JSON.parse(a.body) : undefined;
 }
 
-/** For set-up writes: a 503 or 429 (a loaded machine, a limiter) is sent again, up to 20 times; in bursts it counts as failed. */
+/** For set-up writes: a 5xx or 429 (a loaded machine, a limiter, the original's sporadic 500) is sent again, up to 20 times; in bursts it counts as failed. */
 async function settled(base: string, method: 'GET' | 'POST', route: string, body?: unknown): Promise<unknown> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await ok(base, method, route, body);
     } catch (err) {
-      if (attempt >= 20 || !/: (503|429) /.test(String(err))) throw err;
+      if (attempt >= 20 || !/: (5\d\d|429) /.test(String(err))) throw err;
     }
   }
 }
