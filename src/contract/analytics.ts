@@ -5,13 +5,15 @@ import { TimeZone, Timestamp, Uuid, intQuery } from './common.js';
 export const AnalyticsQuery = z.object({ user_id: Uuid, days: intQuery(7, 365, 30), tz: TimeZone.optional() });
 
 const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-const MoodBucket = z.object({
-  count: z.number().int().min(0),
-  percentage: z.number().min(0).max(100),
-  avg_sentiment: z.number().min(-1).max(1).nullable(),
-  first_entry: Timestamp.nullable(),
-  last_entry: Timestamp.nullable(),
-});
+const MoodBucket = z
+  .object({
+    count: z.number().int().min(0),
+    percentage: z.number().min(0).max(100),
+    avg_sentiment: z.number().min(-1).max(1).nullable(),
+    first_entry: Timestamp.nullable(),
+    last_entry: Timestamp.nullable(),
+  })
+  .meta({ id: 'MoodBucket' });
 
 export const MoodAnalytics = z.object({
   period_days: z.number().int(),

@@ -1,21 +1,18 @@
 import { z } from 'zod';
 import { ConversationMode, ConversationStage, Language, MessageRole, ResponseStyle, SessionStatus, SessionType } from './enums.js';
-import { Metadata, Timestamp, TimestampInput, Uuid, intQuery, optional, withDefault } from './common.js';
+import { Metadata, Timestamp, TimestampInput, Uuid, intQuery, optional, text, withDefault } from './common.js';
+import { CLIENT_TIME_RULE } from './entries.js';
 
 export const ContextMetadata = z.looseObject({
-  theme: optional(z.string().max(200)),
+  theme: optional(text({ max: 200 })),
   language: optional(Language),
-  timestamp: optional(TimestampInput),
+  timestamp: optional(TimestampInput.meta({ description: `${TimestampInput.description ?? ''} ${CLIENT_TIME_RULE}` })),
 });
 
 export const ChatMessageBody = z.object({
   user_id: Uuid,
   session_id: optional(Uuid),
-  message: z
-    .string()
-    .min(1)
-    .max(2000)
-    .refine((s) => s.trim().length > 0, { message: 'must not be blank' }),
+  message: text({ max: 2000, nonBlank: 1 }),
   conversation_mode: withDefault(ConversationMode, 'supportive_listening'),
   preferred_style: withDefault(ResponseStyle, 'empathetic'),
   session_type: optional(SessionType),
@@ -23,7 +20,7 @@ export const ChatMessageBody = z.object({
 });
 
 export const IdempotencyHeaders = z.looseObject({
-  'idempotency-key': z.string().min(1).max(200).optional(),
+  'idempotency-key': text({ min: 1, max: 200 }).optional(),
 });
 
 export const ChatResponse = z.object({
@@ -113,15 +110,17 @@ const Described = <T extends z.ZodType>(value: T) => z.object({ value, name: z.s
 export const ModesResponse = z.object({ modes: z.array(Described(ConversationMode)) });
 export const StylesResponse = z.object({ styles: z.array(Described(ResponseStyle)) });
 
-export const ServiceStats = z.object({
-  total_conversations: z.number().int().min(0),
-  messages_processed: z.number().int().min(0),
-  crisis_interventions: z.number().int().min(0),
-  therapeutic_insights: z.number().int().min(0),
-  average_user_satisfaction: z.number().min(0).max(5).nullable(),
-  active_conversations: z.number().int().min(0),
-  service_status: z.enum(['healthy', 'degraded', 'unhealthy']),
-});
+export const ServiceStats = z
+  .object({
+    total_conversations: z.number().int().min(0),
+    messages_processed: z.number().int().min(0),
+    crisis_interventions: z.number().int().min(0),
+    therapeutic_insights: z.number().int().min(0),
+    average_user_satisfaction: z.number().min(0).max(5).nullable(),
+    active_conversations: z.number().int().min(0),
+    service_status: z.enum(['healthy', 'degraded', 'unhealthy']),
+  })
+  .meta({ id: 'ServiceStats' });
 export const StatsQuery = z.object({ user_id: Uuid.optional() });
 export const ChatStats = z.object({
   service_stats: ServiceStats,

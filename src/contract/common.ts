@@ -1,47 +1,55 @@
 import { z } from 'zod';
 import { canonicalTimeZone, isValidTimeZone } from '../domain/calendar.js';
+import { timeZoneNames, TIME_ZONE_DATABASE_VERSION } from '../domain/time-zones.js';
+
+/**
+ * JSON Schemas stated by hand for zod schemas whose derived one would say something else (a query integer
+ * is validated as a string of digits, but is an integer on the wire). src/contract/openapi.ts writes the
+ * stated schema in place of the derived one; tests/contract/openapi-strictness.test.ts holds each against
+ * the server.
+ */
+export const statedSchemas = z.registry<{ jsonSchema: () => Record<string, unknown> }>();
+function stated<T extends z.ZodType>(schema: T, jsonSchema: Record<string, unknown> | (() => Record<string, unknown>)): T {
+  statedSchemas.add(schema, { jsonSchema: typeof jsonSchema === 'function' ? jsonSchema : () => jsonSchema });
+  return schema;
+}
 
 /**
  * Ids are checked for the 8-4-4-4-12 hex shape only: the well-known development user
  * 00000000-0000-0000-0000-000000000001 carries no RFC version bits, so z.uuid() would reject it.
  */
-export const Uuid = z.guid({ message: 'must be a UUID' });
+export const Uuid = z.guid({ message: 'must be a UUID' }).meta({ id: 'Uuid' });
 
 /** Outgoing timestamps are always UTC with a Z. */
-export const Timestamp = z.iso.datetime({ message: 'must be an ISO 8601 UTC timestamp' });
+export const Timestamp = z.iso.datetime({ message: 'must be an ISO 8601 UTC timestamp' }).meta({ id: 'Timestamp' });
 
-const ISO_INPUT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2}))?$/;
-const DATE_INPUT = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** Whether year-month-day names a day of the proleptic Gregorian calendar (2025-02-29 does not). */
-function isCalendarDate(year: number, month: number, day: number): boolean {
-  if (month < 1 || month > 12 || day < 1) return false;
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
-  return day <= days;
-}
-
-/**
- * Whether every field of an ISO timestamp or date is in range. Date parsing would instead move
- * 2026-02-30 to March 2 and T24:00 to the next day: a value the client did not send, stored silently.
- */
-function isRealInstant(s: string): boolean {
-  const m = ISO_INPUT.exec(s) ?? DATE_INPUT.exec(s);
-  if (!m) return false;
-  const [year, month, day, hour = 0, minute = 0, second = 0, , offH = 0, offM = 0] = m
-    .slice(1)
-    .map((x) => (x === undefined || x.startsWith('.') ? undefined : Number(x)));
-  return isCalendarDate(year!, month!, day!) && hour <= 23 && minute <= 59 && second <= 59 && offH <= 23 && offM <= 59;
-}
+// Calendar dates that exist, as a regular expression, so the document's pattern is the server's rule itself:
+// months of 31 and 30 days, February to the 28th, and the 29th in leap years of the proleptic Gregorian
+// calendar (divisible by 4, not by 100 unless by 400). 2025-02-29 and 2026-04-31 do not match.
+const DATE = [
+  '(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))',
+  '|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)',
+].join('');
+// Hours 00-23 (no 24:00), seconds optional, up to nine fraction digits; the offset optional (naive is UTC).
+const TIME = '(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]{1,9})?)?';
+const OFFSET = '(?:Z|[+-](?:[01][0-9]|2[0-3]):?[0-5][0-9])';
+/** A timestamp that exists: date, `T`, time, an optional offset. */
+export const TIMESTAMP_INPUT = new RegExp(`^${DATE}T${TIME}${OFFSET}?$`);
+/** A date filter: a calendar date that exists, or such a timestamp. */
+export const DATE_OR_TIMESTAMP_INPUT = new RegExp(`^${DATE}(?:T${TIME}${OFFSET}?)?$`);
 
 /**
  * Incoming timestamps may be naive (Python's isoformat() as the original population script sent them);
- * those are read as UTC rather than rejected.
+ * those are read as UTC rather than rejected. A date that does not exist (2026-02-30, T24:00) is refused,
+ * never moved to another day as Date parsing would.
  */
 export const TimestampInput = z
   .string()
-  .regex(ISO_INPUT, { message: 'must be an ISO 8601 timestamp' })
-  .refine(isRealInstant, { message: 'must be a real date and time (no 2026-02-30, no 24:00)' });
+  .regex(TIMESTAMP_INPUT, { message: 'must be an ISO 8601 timestamp of a date and time that exist (no 2026-02-30, no 24:00)' })
+  .meta({
+    id: 'TimestampInput',
+    description: 'YYYY-MM-DDTHH:MM[:SS[.fraction]] with an optional Z or ±HH:MM offset (none means UTC); the date must exist.',
+  });
 
 export function parseWireTimestamp(s: string): Date {
   const hasOffset = /(Z|[+-]\d{2}:?\d{2})$/.test(s);
@@ -51,16 +59,92 @@ export function parseWireTimestamp(s: string): Date {
 /** A date filter accepts a calendar date or a timestamp. */
 export const DateOrTimestampInput = z
   .string()
-  .refine((s) => DATE_INPUT.test(s) || ISO_INPUT.test(s), { message: 'must be a date (YYYY-MM-DD) or ISO 8601 timestamp' })
-  .refine(isRealInstant, { message: 'must be a real date (no 2026-02-30, no 24:00)' });
+  .regex(DATE_OR_TIMESTAMP_INPUT, { message: 'must be a date (YYYY-MM-DD) or ISO 8601 timestamp that exists (no 2026-02-30, no 24:00)' })
+  .meta({
+    id: 'DateOrTimestampInput',
+    description: 'A calendar date YYYY-MM-DD (that whole UTC day) or a timestamp as TimestampInput; the date must exist.',
+  });
+
+/**
+ * The zone rule as JSON Schema: the listed names as an enum, and the same names in any letter case as a
+ * pattern (JSON Schema has no case-insensitive enum). Made when the document is, not at start: listing the
+ * names asks Intl about each (0.3 s).
+ */
+function timeZoneJsonSchema(): Record<string, unknown> {
+  const names = timeZoneNames();
+  return {
+    type: 'string',
+    description: `A name of the IANA time zone database (release ${TIME_ZONE_DATABASE_VERSION}, zones and links) in any letter case; stored and answered as listed in the enum, so only the case changes.`,
+    anyOf: [{ enum: names }, { pattern: `^${caseInsensitiveAlternation(names)}$` }],
+  };
+}
+
+/** One regular expression matching exactly `names` in any letter case, as a trie (shared prefixes once). */
+export function caseInsensitiveAlternation(names: readonly string[]): string {
+  type Node = Map<string, Node>;
+  const END = '';
+  const root: Node = new Map();
+  for (const name of names) {
+    let node = root;
+    for (const ch of name.toLowerCase()) node = node.get(ch) ?? node.set(ch, new Map()).get(ch)!;
+    node.set(END, new Map());
+  }
+  // Zone names hold letters, digits and / _ - +; only + needs escaping (and \- is no valid escape under the u flag).
+  const char = (ch: string) => (/[a-z]/.test(ch) ? `[${ch}${ch.toUpperCase()}]` : ch === '+' ? '\\+' : ch);
+  const emit = (node: Node): string => {
+    const ends = node.has(END);
+    const branches = [...node.entries()].filter(([ch]) => ch !== END).map(([ch, next]) => char(ch) + emit(next));
+    if (branches.length === 0) return '';
+    const body = branches.length === 1 ? branches[0]! : `(?:${branches.join('|')})`;
+    return ends ? (branches.length === 1 ? `(?:${body})?` : `${body}?`) : body;
+  };
+  return emit(root);
+}
 
 /** An IANA zone in any letter case, carried on in its canonical spelling (what is stored and answered). */
-export const TimeZone = z
-  .string()
-  .min(1)
-  .max(64)
-  .refine(isValidTimeZone, { message: 'must be an IANA time zone' })
-  .transform((tz) => canonicalTimeZone(tz) as string);
+export const TimeZone = stated(
+  z
+    .string()
+    .refine(isValidTimeZone, { message: 'must be an IANA time zone' })
+    .transform((tz) => canonicalTimeZone(tz) as string)
+    .meta({ id: 'TimeZone' }),
+  timeZoneJsonSchema,
+);
+
+// JavaScript's \s (and String.prototype.trim's white space), spelled out so that every regex dialect
+// reading the document (ECMA-262 in ajv, Python's re in Schemathesis) means the same characters.
+const WHITE_SPACE = '\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
+/**
+ * At least `n` characters that are not white space, as a pattern (JSON Schema patterns are not anchored).
+ * With the `u` flag, as JSON Schema reads patterns: an emoji is one character, not two UTF-16 units.
+ */
+export function nonBlankPattern(n: number): RegExp {
+  return new RegExp(n === 1 ? `[^${WHITE_SPACE}]` : `(?:[${WHITE_SPACE}]*[^${WHITE_SPACE}]){${n}}`, 'u');
+}
+
+/** Characters as JSON Schema's minLength/maxLength count them (and Pydantic did): code points, not UTF-16 units. */
+export const characters = (s: string): number => {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+};
+
+/**
+ * Text with limits in characters (code points). zod's .max() counts UTF-16 units, so 1,500 emoji would be
+ * 3,000 for the server and 1,500 for the document: one rule, two answers. `nonBlank` asks for that many
+ * characters that are not white space (a pattern the document states as is).
+ */
+export function text(limits: { max: number; min?: number; nonBlank?: number }) {
+  const { max, min, nonBlank } = limits;
+  let schema = z.string();
+  if (min !== undefined) schema = schema.refine((s) => characters(s) >= min, { message: `must be at least ${min} characters` });
+  if (nonBlank !== undefined) {
+    const message = nonBlank === 1 ? 'must not be blank' : `must contain at least ${nonBlank} non-blank characters`;
+    schema = schema.regex(nonBlankPattern(nonBlank), { message });
+  }
+  schema = schema.refine((s) => characters(s) <= max, { message: `must be at most ${max} characters` });
+  return schema.meta({ maxLength: max, ...(min !== undefined ? { minLength: min } : {}) });
+}
 
 /**
  * An optional field. CONTRACT: "A field marked optional may also be sent as null, which means absent":
@@ -80,18 +164,6 @@ export function withDefault<T extends z.ZodType>(schema: T, fallback: z.output<T
     .default(fallback as never)
     .transform((v): z.output<T> => v ?? fallback)
     .default(fallback as never);
-}
-
-/**
- * JSON Schemas stated by hand for zod schemas whose derived one would say something else (a query integer
- * is validated as a string of digits, but is an integer on the wire). src/contract/openapi.ts writes the
- * stated schema in place of the derived one; tests/contract/openapi-strictness.test.ts holds each against
- * the server.
- */
-export const statedSchemas = z.registry<Record<string, unknown>>();
-function stated<T extends z.ZodType>(schema: T, jsonSchema: Record<string, unknown>): T {
-  statedSchemas.add(schema, jsonSchema);
-  return schema;
 }
 
 export const UserIdQuery = z.object({ user_id: Uuid });
@@ -115,8 +187,11 @@ export function intQuery(min: number, max: number, fallback: number) {
 export const DECIMAL_INTEGER = /^-?[0-9]+$/;
 const INTEGER_DESCRIPTION = 'Decimal digits, optionally after "-" (no "+", exponent, fraction, spaces or 0x/0b/0o prefix).';
 
-export const Metadata = z.record(z.string(), z.unknown());
-export const Tags = z.array(z.string().min(1).max(50)).max(50);
+export const Metadata = z.record(z.string(), z.unknown()).meta({ id: 'Metadata' });
+export const Tags = z
+  .array(text({ min: 1, max: 50 }))
+  .max(50)
+  .meta({ id: 'Tags' });
 
 /**
  * The instant a date filter names: a bare date means a whole UTC day (`to` includes it), a timestamp

@@ -21,15 +21,15 @@ export const MOOD_TYPES = ['very_positive', 'positive', 'neutral', 'negative', '
 export const ENTRY_TYPES = ['journal', 'topic'] as const;
 export const LANGUAGES = ['en', 'de'] as const;
 
-export const SessionType = z.enum(SESSION_TYPES);
-export const SessionStatus = z.enum(SESSION_STATUSES);
-export const MessageRole = z.enum(MESSAGE_ROLES);
-export const ConversationMode = z.enum(CONVERSATION_MODES);
-export const ResponseStyle = z.enum(RESPONSE_STYLES);
-export const ConversationStage = z.enum(CONVERSATION_STAGES);
-export const MoodType = z.enum(MOOD_TYPES);
-export const EntryType = z.enum(ENTRY_TYPES);
-export const Language = z.enum(LANGUAGES);
+export const SessionType = z.enum(SESSION_TYPES).meta({ id: 'SessionType' });
+export const SessionStatus = z.enum(SESSION_STATUSES).meta({ id: 'SessionStatus' });
+export const MessageRole = z.enum(MESSAGE_ROLES).meta({ id: 'MessageRole' });
+export const ConversationMode = z.enum(CONVERSATION_MODES).meta({ id: 'ConversationMode' });
+export const ResponseStyle = z.enum(RESPONSE_STYLES).meta({ id: 'ResponseStyle' });
+export const ConversationStage = z.enum(CONVERSATION_STAGES).meta({ id: 'ConversationStage' });
+export const MoodType = z.enum(MOOD_TYPES).meta({ id: 'MoodType' });
+export const EntryType = z.enum(ENTRY_TYPES).meta({ id: 'EntryType' });
+export const Language = z.enum(LANGUAGES).meta({ id: 'Language' });
 
 export type SessionType = z.infer<typeof SessionType>;
 export type SessionStatus = z.infer<typeof SessionStatus>;

@@ -22,12 +22,14 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export const ErrorDetail = z.object({ path: z.string(), message: z.string() });
+export const ErrorDetail = z.object({ path: z.string(), message: z.string() }).meta({ id: 'ErrorDetail' });
 /** The one envelope every error response uses. */
-export const ErrorEnvelope = z.object({
-  error: z.enum(ERROR_CODES),
-  message: z.string().min(1),
-  details: z.array(ErrorDetail),
-});
+export const ErrorEnvelope = z
+  .object({
+    error: z.enum(ERROR_CODES),
+    message: z.string().min(1),
+    details: z.array(ErrorDetail),
+  })
+  .meta({ id: 'ErrorEnvelope' });
 export type ErrorEnvelope = z.infer<typeof ErrorEnvelope>;
 export type ErrorDetail = z.infer<typeof ErrorDetail>;

@@ -3,7 +3,7 @@ import { ErrorEnvelope } from './errors.js';
 import { IdParams, UserIdQuery } from './common.js';
 import { CreateUserBody, User } from './users.js';
 import { CreateTopicBody, Topic, TopicList } from './topics.js';
-import { CreateEntryBody, Entry, EntryList, ListEntriesQuery, UpdateEntryBody } from './entries.js';
+import { CLIENT_TIME_RULE, CreateEntryBody, Entry, EntryList, ListEntriesQuery, UpdateEntryBody } from './entries.js';
 import { AnalyticsQuery, MoodAnalytics, WritingAnalytics } from './analytics.js';
 import {
   ChatHealth,
@@ -54,9 +54,15 @@ export interface RouteSpec {
   readonly success: Readonly<Record<number, z.ZodType>>;
   /** Error statuses this route can answer with (all with ErrorEnvelope). */
   readonly errors: readonly number[];
+  /** A success answered in several content types: status → content type → schema (the document's view). */
+  readonly media?: Readonly<Record<number, Readonly<Record<string, z.ZodType>>>>;
+  /** Rules of this route its schemas cannot state (cross-field, time, other rows): the operation's description. */
+  readonly describe?: readonly string[];
 }
 
-const NoContent = z.null();
+/** A 204: no body and no content type (the document declares no content). */
+export const NO_CONTENT = z.null();
+const NoContent = NO_CONTENT;
 const v = (p: string) => `${API_PREFIX}${p}`;
 // Every route can meet bad input, a missing user and a database outage.
 const E = [400, 404, 413, 415, 422, 503] as const;
@@ -157,6 +163,7 @@ export const routes = {
     headers: IdempotencyHeaders,
     body: CreateEntryBody,
     success: { 201: Entry },
+    describe: [`created_at: ${CLIENT_TIME_RULE}`, "`topic_id` must be one of the same user's topics (422 naming it)."],
     errors: [...E, 409],
   }),
   listEntries: route({
@@ -205,6 +212,10 @@ export const routes = {
     querystring: UserIdQuery,
     body: UpdateEntryBody,
     success: { 200: Entry },
+    describe: [
+      'At least one field with a value: null means absent, except on `topic_id`, where it takes the entry out of its topic.',
+      "`topic_id` must be one of the same user's topics (422 naming it).",
+    ],
     errors: E,
   }),
   deleteEntry: route({
@@ -226,6 +237,10 @@ export const routes = {
     headers: IdempotencyHeaders,
     body: ChatMessageBody,
     success: { 200: ChatResponse },
+    describe: [
+      `context_metadata.timestamp: ${CLIENT_TIME_RULE}`,
+      "A `session_id` must be one of the same user's sessions (404 otherwise).",
+    ],
     errors: [...E, 409],
   }),
   conversations: route({
@@ -368,6 +383,7 @@ export const routes = {
     params: IdParams,
     querystring: ExportQuery,
     success: { 200: z.union([SessionExport, z.string()]) },
+    media: { 200: { 'application/json': SessionExport, 'text/markdown': z.string() } },
     errors: E,
   }),
 } as const;

@@ -11,6 +11,11 @@
  * as null.
  */
 
+/** The largest request body read, in bytes (413 beyond). */
+export const BODY_LIMIT_BYTES = 256 * 1024;
+/** The router's limit on one path parameter, in characters (422 naming it beyond). */
+export const MAX_PARAM_LENGTH = 100;
+
 /** Levels of objects and arrays a body may have, the body itself being the first. */
 export const MAX_JSON_DEPTH = 32;
 /** Keys refused anywhere. */
@@ -19,6 +24,18 @@ export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constr
 const MAX_PROBLEMS = 20;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * These rules as the document states them: JSON Schema could say some per field, none for every key of
+ * free-form JSON, so the document says them once (info.description and each operation's description).
+ */
+export const WIRE_RULES = [
+  'Every string, object key, query value and path parameter, at any depth (metadata included), is refused with 422 naming',
+  'its field if it contains NUL (U+0000) or a lone surrogate. Object keys `__proto__` and `constructor` are refused, as',
+  `is nesting deeper than ${MAX_JSON_DEPTH} levels and a number beyond a double (1e400). A body is JSON (any other`,
+  `content type is 415) of at most ${BODY_LIMIT_BYTES} bytes (413); a path parameter that is not percent-encoded UTF-8`,
+  `or longer than ${MAX_PARAM_LENGTH} characters is 422 naming it.`,
+].join(' ');
 
 /** Why `s` cannot be text on the wire, or undefined when it can. */
 export function textProblem(s: string): string | undefined {

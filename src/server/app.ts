@@ -1,12 +1,12 @@
 import Fastify, { errorCodes, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { inspectInput } from '../contract/wire-input.js';
+import { BODY_LIMIT_BYTES, inspectInput, MAX_PARAM_LENGTH } from '../contract/wire-input.js';
 import { ApiError } from '../services/errors.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { clientErrorHandler, errorHandler } from './error-handler.js';
 import { registerRoutes } from './routes/index.js';
 
-export const BODY_LIMIT_BYTES = 256 * 1024;
+export { BODY_LIMIT_BYTES };
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -21,8 +21,6 @@ export interface AppOptions {
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-/** Fastify's router limit on one path parameter (its default), checked before any route runs. */
-const MAX_PARAM_LENGTH = 100;
 
 /** The app's settings from the environment (main.ts; an in-process app reads the same variables). */
 export function appOptionsFromEnv(env: Record<string, string | undefined>): AppOptions {

@@ -38,4 +38,31 @@ describe('OpenAPI document', { meta: { level: 'strict', classes: [12] } }, () =>
       expect(Object.keys(op!.responses).sort()).toEqual([...Object.keys(r.success), ...r.errors.map(String)].sort());
     }
   });
+
+  // Issue 14 item 1: 204 was declared with an application/json body of null, and the envelope and every
+  // shared schema were repeated inline per status and route (534 KB).
+  it('204 declares no content; errors and shared schemas are references to components', () => {
+    const doc = buildOpenApiDocument() as {
+      paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
+      components: { schemas: Record<string, unknown> };
+    };
+    const envelope = { $ref: '#/components/schemas/ErrorEnvelope' };
+    for (const r of routeList) {
+      const responses = doc.paths[r.path]![r.method.toLowerCase()]!.responses;
+      for (const [status, response] of Object.entries(responses)) {
+        if (status === '204') expect(response.content, `${r.operationId} 204`).toBeUndefined();
+        if (r.errors.includes(Number(status)))
+          expect(response.content, `${r.operationId} ${status}`).toEqual({ 'application/json': { schema: envelope } });
+      }
+    }
+    const text = JSON.stringify(doc);
+    // Each component is used, and none of any size is also written out inline (a two-key schema such as
+    // "any object" may equal an unrelated one by chance).
+    for (const [name, schema] of Object.entries(doc.components.schemas)) {
+      expect(text, name).toContain(`"$ref":"#/components/schemas/${name}"`);
+      const body = JSON.stringify(schema);
+      if (body.length > 100) expect(text.split(body).length - 1, `${name} written out once`).toBe(1);
+    }
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['ErrorEnvelope', 'Entry', 'Session', 'TimeZone', 'Uuid']));
+  });
 });

@@ -103,12 +103,15 @@ type JsonSchema = {
   enum?: unknown[];
   anyOf?: JsonSchema[];
   items?: JsonSchema;
+  $ref?: string;
 };
 const DATE_FIELDS = new Set(['created_at', 'date_from', 'date_to']);
 const ZONE_FIELDS = new Set(['tz', 'timezone']);
 
-function slotKind(field: string, raw: JsonSchema): FieldSlot['kind'] {
-  const s = raw.anyOf?.find((x) => x.type !== 'null') ?? raw;
+function slotKind(field: string, raw: JsonSchema, defs: Record<string, JsonSchema>): FieldSlot['kind'] {
+  // Shared schemas (Uuid, the enums, Tags) are references to their entry in $defs.
+  const deref = (x: JsonSchema): JsonSchema => (x.$ref ? deref(defs[x.$ref.replace('#/$defs/', '')] ?? {}) : x);
+  const s = deref(deref(raw).anyOf?.map(deref).find((x) => x.type !== 'null') ?? deref(raw));
   const type = Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type;
   if (DATE_FIELDS.has(field)) return 'date';
   if (ZONE_FIELDS.has(field)) return 'zone';
@@ -130,8 +133,11 @@ export function slotsOf(spec: RouteSpec): FieldSlot[] {
     ['body', spec.body],
   ] as const) {
     if (!schema) continue;
-    const js = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, JsonSchema> };
-    for (const [field, fs] of Object.entries(js.properties ?? {})) out.push({ where, field, kind: slotKind(field, fs) });
+    const js = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
+      properties?: Record<string, JsonSchema>;
+      $defs?: Record<string, JsonSchema>;
+    };
+    for (const [field, fs] of Object.entries(js.properties ?? {})) out.push({ where, field, kind: slotKind(field, fs, js.$defs ?? {}) });
   }
   return out;
 }
