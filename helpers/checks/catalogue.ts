@@ -60,8 +60,10 @@ export interface CheckExchange {
 export interface Failure {
   operation: string;
   message: string;
-  /** The exchange that shows it, as a command that replays it, with the answer underneath. */
+  /** The exchange that shows it (the first seen), as a command that replays it, with the answer underneath. */
   curl: string;
+  /** How many exchanges failed with this operation and message. */
+  times: number;
 }
 
 export interface CheckResult {
@@ -72,7 +74,7 @@ export interface CheckResult {
   /** How many exchanges or cases this check judged. */
   judged: number;
   failures: Failure[];
-  /** Failures beyond the ones kept (the same operation and message are kept once). */
+  /** Failures past the ones kept (MAX_KEPT distinct ones per check). */
   moreFailures: number;
   unchecked: { operation: string; reason: string }[];
 }
@@ -176,7 +178,9 @@ export const responseChecks: Record<(typeof RESPONSE_CHECKS)[number], (e: CheckE
   },
 };
 
-/** Collects judgements per check into results (failures kept once per operation and message). */
+const MAX_KEPT = 200;
+
+/** Collects judgements per check into results (failures kept once per operation and message, counted). */
 export class Tally {
   private readonly results = new Map<CheckName, CheckResult>();
 
@@ -199,11 +203,10 @@ export class Tally {
     }
     r.judged++;
     if (j.kind === 'pass') return;
-    if (r.failures.some((f) => f.operation === op.id && f.message === j.message) || r.failures.length >= 50) {
-      r.moreFailures++;
-      return;
-    }
-    r.failures.push({ operation: op.id, message: j.message, curl: e ? replay(e) : '(no exchange)' });
+    const same = r.failures.find((f) => f.operation === op.id && f.message === j.message);
+    if (same) same.times++;
+    else if (r.failures.length >= MAX_KEPT) r.moreFailures++;
+    else r.failures.push({ operation: op.id, message: j.message, curl: e ? replay(e) : '(no exchange)', times: 1 });
   }
 
   /** Every response check on one answer. */
