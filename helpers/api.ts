@@ -14,6 +14,7 @@ import { readBehaviour } from './deployment/behaviour-answers.js';
 import { withExplicitDefaults } from './deployment/explicit-defaults.js';
 import type { Conformance } from './env.js';
 import type { TargetDocument } from './deployment/target-document.js';
+import { capturing, exchangeTag, sourceOf, tagSource } from './deployment/wire.js';
 
 export type { RawInput, SuccessBody };
 
@@ -115,13 +116,27 @@ export class ApiClient {
       this.conformance === 'behaviour' && input.body !== undefined
         ? { ...input, body: withExplicitDefaults((routes[route] as RouteSpec).body, input.body) }
         : input;
-    const answer = await this.client.send(route, sent as RawInput);
-    if (answer.kind === 'network') throw new Error(`${route}: no answer: ${answer.message}`);
+    // The exchange this request came to (its last attempt): named by every failure about its answer.
+    const { value: answer, ids } = await capturing(() => this.client.send(route, sent as RawInput));
+    const id = ids.at(-1);
+    // Only a failure names (and so keeps) its exchange.
+    const tag = () => (id === undefined ? '' : ` ${exchangeTag(id)}`);
+    if (answer.kind === 'network') throw new Error(`${route}: no answer: ${answer.message}${tag()}`);
+    let reply: Reply<R>;
     if (this.conformance === 'behaviour') {
-      if (answer.kind === 'violation') throw new ContractViolation(`${route} ${answer.message}`);
-      return { ok: answer.kind === 'success', status: answer.status, body: answer.body, headers: answer.headers } as Reply<R>;
+      if (answer.kind === 'violation') throw new ContractViolation(`${route}${tag()} ${answer.message}`);
+      reply = { ok: answer.kind === 'success', status: answer.status, body: answer.body, headers: answer.headers } as Reply<R>;
+    } else {
+      try {
+        reply = strict(route, answer);
+      } catch (err) {
+        if (err instanceof ContractViolation) err.message = err.message.replace(route, `${route}${tag()}`);
+        throw err;
+      }
     }
-    return strict(route, answer);
+    tagSource(reply, id);
+    tagSource(reply.body, id);
+    return reply;
   }
 
   /** A success of this route, typed; anything else fails with the response in the message. */
@@ -129,7 +144,7 @@ export class ApiClient {
     const out = await this.call(route, input);
     // The behaviour level takes any success the target declares (a create answering 200 is its contract).
     if (!out.ok || (status !== undefined && this.conformance === 'strict' && out.status !== status)) {
-      throw new Error(`${route} expected ${status ?? 'success'}, got ${out.status}: ${JSON.stringify(out.body)}`);
+      throw new Error(`${route} expected ${status ?? 'success'}, got ${out.status}${named(out)}: ${JSON.stringify(out.body)}`);
     }
     return out.body;
   }
@@ -144,9 +159,15 @@ export class ApiClient {
     const out = await this.raw(route, input);
     const accepted = this.conformance === 'behaviour' ? (SAME_MEANING[status] ?? [status]) : [status];
     if (out.ok || !accepted.includes(out.status))
-      throw new Error(`${route} expected ${status}, got ${out.status}: ${JSON.stringify(out.body)}`);
+      throw new Error(`${route} expected ${status}, got ${out.status}${named(out)}: ${JSON.stringify(out.body)}`);
     return out.body;
   }
+}
+
+/** ` [exchange #n: …]` for an answer the client returned, so a failure about it names its exchange. */
+function named(reply: unknown): string {
+  const id = sourceOf(reply);
+  return id === undefined ? '' : ` ${exchangeTag(id)}`;
 }
 
 /** One answer judged as the suite judges every answer (for code that got the response some other way). */

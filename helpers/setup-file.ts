@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, inject } from 'vitest';
 import { runTarget } from './deployment/run.js';
-import { takeJournal } from './deployment/wire.js';
+import { namedExchangeIds, takeJournal } from './deployment/wire.js';
 import { declareCurrent, needsOf, unmet } from './needs.js';
 
 // A test declares what it needs and what it is judged as (`it(name, { meta: { needs, level, classes } }, fn)`,
@@ -18,17 +18,21 @@ beforeEach((ctx) => {
   declareCurrent(level === 'self' ? [...needs, 'bundled', 'rows', 'model-stub'] : needs);
 });
 
-// A failing test prints the seed that replays it, and keeps its exchanges for the verdict's replay commands.
+// A failing test prints the seed that replays it, and keeps for the verdict the exchanges its failure
+// messages name (each violation is shown with its own exchange) and its last few, for a message that names none.
 afterEach((ctx) => {
   declareCurrent(null);
-  const { exchanges, rateLimited } = takeJournal();
+  const { exchanges, named, rateLimited } = takeJournal();
   if (rateLimited.count) ctx.task.meta.rateLimited = rateLimited;
   if (ctx.task.result?.state !== 'fail') return;
-  ctx.task.meta.exchanges = exchanges;
-  // The target's documented differences for the classes this test pins, beside its failure.
-  const differences = runTarget().external?.hooks?.differences ?? {};
-  const notes = (ctx.task.meta.classes ?? []).flatMap((c) => (differences[c] ? [`#${c}: ${differences[c]}`] : []));
-  if (notes.length) ctx.task.meta.differences = notes;
+  const ids = new Set((ctx.task.result.errors ?? []).flatMap((e) => namedExchangeIds(`${e.message ?? ''}`)));
+  const kept = new Map([...named.filter((e) => ids.has(e.id)), ...exchanges.slice(-4)].map((e) => [e.id, e]));
+  ctx.task.meta.exchanges = [...kept.values()].sort((a, b) => a.id - b.id);
+  // The target's declared differences (exact properties) and its notes on this test's classes, for the verdict.
+  const hooks = runTarget().external?.hooks;
+  if (hooks?.differences?.length) ctx.task.meta.declared = hooks.differences;
+  const notes = (ctx.task.meta.classes ?? []).flatMap((c) => (hooks?.notes?.[c] ? [`#${c}: ${hooks.notes[c]}`] : []));
+  if (notes.length) ctx.task.meta.notes = notes;
 });
 
 beforeEach((ctx) => {

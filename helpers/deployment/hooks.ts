@@ -78,10 +78,24 @@ export interface TargetHooks {
    */
   model?: { url?: string; env?: string };
   /**
-   * Known, documented differences between the target's contract and this project's, by regression class
-   * number: printed beside a failure of that class so a reader tells a difference from a defect.
+   * Differences from this project's contract that the target has by design, each for exactly one property
+   * as the tests name it (`topic.user_id`: the message of an expectation made with helpers/soft.ts `about`
+   * or `expectFields`). A violation of exactly that property is shown as a declared difference beside the
+   * defects, never as one; every other violation of the same test, class or route stays a defect, and a
+   * test with any defect is failed.
    */
-  differences?: Record<number, string>;
+  differences?: DeclaredDifference[];
+  /** What a reader should know about a class on this target, printed beside its failures; it excuses nothing. */
+  notes?: Record<number, string>;
+}
+
+export interface DeclaredDifference {
+  /** The property exactly as the tests name it, e.g. `topic.user_id`, `session.session_type`. */
+  property: string;
+  /** The regression class it falls under, for the verdict's grouping. */
+  class: number;
+  /** Why, from the target's own code or document. */
+  why: string;
 }
 
 export function defineTarget(t: TargetHooks): TargetHooks {

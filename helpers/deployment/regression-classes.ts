@@ -42,10 +42,12 @@ declare module '@vitest/runner' {
     /** Regression classes this test catches. */
     classes?: number[];
     level?: Level;
-    /** The exchanges of a failed test, for its replay commands. */
+    /** The exchanges of a failed test its failure messages name, and its last few: its replay commands. */
     exchanges?: import('./wire.js').Exchange[];
     rateLimited?: import('./wire.js').RateLimitWaits;
-    /** The target's documented differences for this test's classes (its module's `differences`). */
-    differences?: string[];
+    /** The target's declared differences (exact properties), to tell them from defects in the verdict. */
+    declared?: import('./hooks.js').DeclaredDifference[];
+    /** The target's notes on this test's classes (context only). */
+    notes?: string[];
   }
 }

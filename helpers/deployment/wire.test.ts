@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { asCurl, RATE_LIMIT, retryAfterMs, takeJournal, targetFetch } from './wire.js';
+import { asCurl, capturing, exchangeTag, namedExchangeIds, RATE_LIMIT, retryAfterMs, takeJournal, targetFetch } from './wire.js';
 
 describe('the wire to a target', () => {
   it('reads Retry-After as seconds or an HTTP date', () => {
@@ -50,6 +50,21 @@ describe('the wire to a target', () => {
     const g = targetFetch(undefined, async () => new Response('{}', { status: 429 }));
     expect((await g('http://x.invalid/')).status).toBe(429);
     expect(takeJournal().rateLimited.count).toBe(0);
+  });
+
+  it('numbers each exchange, names it in a message, and keeps a named one for the verdict', async () => {
+    takeJournal();
+    const f = targetFetch(undefined, async () => new Response('{"a":1}', { status: 201 }));
+    const { ids } = await capturing(() => f('http://h/api/v1/topics/', { method: 'POST', body: '{}' }));
+    await f('http://h/api/v1/topics/');
+    expect(ids).toHaveLength(1);
+    const tag = exchangeTag(ids[0]!);
+    expect(tag).toBe(`[exchange #${ids[0]}: POST /api/v1/topics/ → 201]`);
+    expect(namedExchangeIds(`topic.user_id ${tag}: expected 1 to be 2`)).toEqual(ids);
+    const j = takeJournal();
+    expect(j.exchanges.map((e) => e.method)).toEqual(['POST', 'GET']);
+    expect(j.named.map((e) => e.id)).toEqual(ids);
+    expect(exchangeTag(ids[0]!)).toBe(`[exchange #${ids[0]}: no longer in the journal]`);
   });
 
   it('quotes single quotes in a replayed body', () => {

@@ -1,9 +1,15 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 /**
  * The suite's side of the wire to a target: the target's extra headers on every request, 429 answers
  * waited out (bounded, and counted for the verdict), and a journal of the exchanges of the running test,
- * so a failure can be shown as the commands that replay it.
+ * so a failure can be shown as the commands that replay it. Every exchange has a number; a failure
+ * message that names one (`[exchange #12: …]`, see `exchangeTag`) is shown in the verdict with exactly
+ * that exchange, not merely the test's last ones.
  */
 export interface Exchange {
+  /** Unique within the worker's run: what a failure message names. */
+  id: number;
   method: string;
   url: string;
   requestHeaders: Record<string, string>;
@@ -19,21 +25,78 @@ export interface RateLimitWaits {
 
 const MAX_JOURNAL = 40;
 const BODY_LIMIT = 4000;
+let nextId = 1;
 let journal: Exchange[] = [];
+/** Exchanges a failure message may name (tagged by `exchangeTag`): kept past the journal's window. */
+let named = new Map<number, Exchange>();
 const waits: RateLimitWaits = { count: 0, totalMs: 0 };
 
-/** The exchanges since the last reset (the running test's), oldest first. */
-export function takeJournal(): { exchanges: Exchange[]; rateLimited: RateLimitWaits } {
-  const out = { exchanges: journal, rateLimited: { ...waits } };
+/** The exchanges since the last reset (the running test's), oldest first, and those a message named. */
+export function takeJournal(): { exchanges: Exchange[]; named: Exchange[]; rateLimited: RateLimitWaits } {
+  const out = { exchanges: journal, named: [...named.values()], rateLimited: { ...waits } };
   journal = [];
+  named = new Map();
   waits.count = 0;
   waits.totalMs = 0;
   return out;
 }
 
-export function record(e: Exchange): void {
-  journal.push({ ...e, requestBody: e.requestBody?.slice(0, BODY_LIMIT), responseBody: e.responseBody.slice(0, BODY_LIMIT) });
+/** The exchange ids recorded while a piece of code runs (one request: its attempts, the last is the answer). */
+const capture = new AsyncLocalStorage<number[]>();
+
+export async function capturing<T>(fn: () => Promise<T>): Promise<{ value: T; ids: number[] }> {
+  const ids: number[] = [];
+  const value = await capture.run(ids, fn);
+  return { value, ids };
+}
+
+export function record(e: Omit<Exchange, 'id'>): number {
+  const id = nextId++;
+  journal.push({ ...e, id, requestBody: e.requestBody?.slice(0, BODY_LIMIT), responseBody: e.responseBody.slice(0, BODY_LIMIT) });
   if (journal.length > MAX_JOURNAL) journal.shift();
+  capture.getStore()?.push(id);
+  return id;
+}
+
+/** The most recent exchange of the running test that matches, if the journal still holds it. */
+export function lastExchange(match: (e: Exchange) => boolean = () => true): Exchange | undefined {
+  return journal.findLast(match);
+}
+
+/**
+ * The words a failure message names an exchange with, `[exchange #12: POST /api/v1/topics/ → 200]`; the
+ * exchange is kept for the verdict. An unknown id (the journal was reset since) is said to be so.
+ */
+export function exchangeTag(id: number): string {
+  const e = named.get(id) ?? journal.find((x) => x.id === id);
+  if (!e) return `[exchange #${id}: no longer in the journal]`;
+  named.set(id, e);
+  return `[exchange #${id}: ${e.method} ${pathOf(e.url)} → ${e.status}]`;
+}
+
+/** The exchange ids a text names, in order of appearance. */
+export function namedExchangeIds(text: string): number[] {
+  return [...text.matchAll(/\[exchange #(\d+)[:\]]/g)].map((m) => Number(m[1]));
+}
+
+const pathOf = (url: string) => {
+  try {
+    const u = new URL(url);
+    return `${u.pathname}${u.search}`;
+  } catch {
+    return url;
+  }
+};
+
+/** Answers (reply objects, parsed bodies) by the exchange that brought them, so `about(body)` can name it. */
+const sources = new WeakMap<object, number>();
+
+export function tagSource(value: unknown, id: number | undefined): void {
+  if (id !== undefined && value !== null && typeof value === 'object' && !sources.has(value)) sources.set(value, id);
+}
+
+export function sourceOf(value: unknown): number | undefined {
+  return value !== null && typeof value === 'object' ? sources.get(value) : undefined;
 }
 
 /** The longest single wait and the most waits per request: a limiter that never lets up fails the test. */
@@ -94,7 +157,7 @@ export function targetFetch(headers?: HeaderSource, base: typeof fetch = globalT
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** One exchange as a curl command that replays it, with the answer it got underneath. */
-export function asCurl(e: Exchange): string {
+export function asCurl(e: Omit<Exchange, 'id'>): string {
   const parts = ['curl -sS -i', '-X', e.method, shellQuote(e.url)];
   for (const [k, v] of Object.entries(e.requestHeaders)) {
     if (/^(content-length|host|connection|accept-encoding)$/i.test(k)) continue;

@@ -1,6 +1,7 @@
 import { fixtures, newUser } from '../../helpers/factories.js';
 import { describe, expect, it } from 'vitest';
 import { useStack } from '../../helpers/stack.js';
+import { about } from '../../helpers/soft.js';
 
 const stack = useStack();
 
@@ -39,12 +40,12 @@ describe('behaviour any deployment owes its clients', () => {
     await stack.api.ok('deleteEntry', { params: { id: gone.id }, query: { user_id: u.id } }, 204);
     // Both reads judged: a deleted entry still readable must not hide it still listed.
     const read = await stack.api.call('getEntry', { params: { id: gone.id }, query: { user_id: u.id } });
-    expect.soft(read.status, 'GET of the deleted entry').toBe(404);
+    expect.soft(read.status, about(read, 'GET of the deleted entry:')).toBe(404);
     const listed = await stack.api.ok('listEntries', { query: { user_id: u.id } });
     expect
       .soft(
         listed.map((e) => e.id),
-        'entries listed after the delete',
+        about(listed, 'entries listed after the delete:'),
       )
       .toEqual([kept.id]);
   });
@@ -59,12 +60,12 @@ describe('behaviour any deployment owes its clients', () => {
     const name = fixtures().topicName();
     const first = await stack.api.ok('createTopic', { body: { user_id: u.id, name } });
     const again = await stack.api.ok('createTopic', { body: { user_id: u.id, name } });
-    expect.soft(again.id, 'the second create answers the first topic').toBe(first.id);
+    expect.soft(again.id, about(again, 'the second create answers the first topic:')).toBe(first.id);
     const listed = await stack.api.ok('listTopics', { query: { user_id: u.id } });
     expect
       .soft(
         listed.map((t) => t.id),
-        'topics listed',
+        about(listed, 'topics listed:'),
       )
       .toEqual([first.id]);
   });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { TestInput, RawInput } from '../../helpers/api.js';
 import { expectedErrors } from '../../helpers/errors.js';
 import { useStack } from '../../helpers/stack.js';
-import { expectFields } from '../../helpers/soft.js';
+import { about, expectFields } from '../../helpers/soft.js';
 import { newChatTurn, newEntry, newSession, newTopic, newUser } from '../../helpers/factories.js';
 import type { RouteId } from '../../src/contract/routes.js';
 import { DEV_USER_ID } from '../../src/contract/enums.js';
@@ -42,19 +42,21 @@ describe('identity: the user id given is the one stored and read', () => {
       const rows = await stack.rows.owners({ topics: [topic.id], entries: [entry.id], sessions: [chat.session_id] });
       // Every check soft: each row, answer and read that names another user is its own violation.
       expect.soft(rows.map((r) => r.kind).sort(), 'stored rows').toEqual(['entry', 'message', 'message', 'session', 'topic']);
-      for (const r of rows) expect.soft(r.user_id, `${r.kind} row ${r.id}: user_id`).toBe(u.id);
-      expect.soft(entry.user_id, 'entry.user_id').toBe(u.id);
-      expect.soft(topic.user_id, 'topic.user_id').toBe(u.id);
+      for (const r of rows) expect.soft(r.user_id, `row.${r.kind}.user_id (${r.id})`).toBe(u.id);
+      expect.soft(entry.user_id, about(entry, 'entry.user_id')).toBe(u.id);
+      expect.soft(topic.user_id, about(topic, 'topic.user_id')).toBe(u.id);
       const convs = await stack.api.ok('conversations', { query: { user_id: u.id } });
       expect
         .soft(
           convs.conversations.map((c) => c.id),
-          'conversations',
+          about(convs, 'conversations:'),
         )
         .toContain(chat.session_id);
       const hist = await stack.api.ok('history', { params: { session_id: chat.session_id }, query: { user_id: u.id } });
-      expect.soft(hist.session_id, 'history.session_id').toBe(chat.session_id);
-      expect.soft(hist.messages.find((m) => m.role === 'assistant')?.id, 'history: the reply').toBe(chat.message_id);
+      expect.soft(hist.session_id, about(hist, 'history.session_id')).toBe(chat.session_id);
+      expect
+        .soft(hist.messages.find((m) => m.role === 'assistant')?.id, about(hist, 'history.messages.id (the reply)'))
+        .toBe(chat.message_id);
       const s = await stack.api.ok('getSession', { params: { id: chat.session_id }, query: { user_id: u.id } });
       expectFields('session', s, { id: chat.session_id, user_id: u.id, session_type: 'reflection_buddy' });
     },

@@ -2,7 +2,7 @@ import { fixtures, newUser } from '../../helpers/factories.js';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { useStack } from '../../helpers/stack.js';
-import { expectFields } from '../../helpers/soft.js';
+import { about, expectFields } from '../../helpers/soft.js';
 
 const stack = useStack();
 
@@ -46,6 +46,7 @@ describe('client fields are stored, not dropped', { meta: { classes: [8] } }, ()
         tags: ['a', 'b'],
         created_at: '2025-12-24T17:00:00.000Z',
       },
+      back,
     );
   });
 
@@ -74,7 +75,7 @@ describe('client fields are stored, not dropped', { meta: { classes: [8] } }, ()
         created_at: '2025-12-24T17:00:00.000Z',
       },
     );
-    expect.soft(back.created_at, 'entry.created_at').toBe('2025-12-24T17:00:00.000Z');
+    expect.soft(back.created_at, about(back, 'entry.created_at')).toBe('2025-12-24T17:00:00.000Z');
   });
 
   it('chat keeps session_type, context_metadata and its timestamp', { meta: { classes: [13, 14], needs: ['bundled'] } }, async () => {
@@ -117,13 +118,13 @@ describe('client fields are stored, not dropped', { meta: { classes: [8] } }, ()
     expect
       .soft(
         byTheme.map((s) => s.id),
-        'sessions listed by theme',
+        about(byTheme, 'sessions listed by theme:'),
       )
       .toEqual([r.session_id]);
     // Without session_type, the mode maps as in the original.
     const mapped = await stack.api.ok('chatMessage', {
       body: { user_id: u.id, message: 'hello', conversation_mode: 'cognitive_reframing' },
     });
-    expect.soft(mapped.processing_metadata.session_type, 'processing_metadata.session_type').toBe('pattern_detective');
+    expect.soft(mapped.processing_metadata.session_type, about(mapped, 'processing_metadata.session_type')).toBe('pattern_detective');
   });
 });
