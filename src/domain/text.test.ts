@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, it, expect } from 'vitest';
-import { detectLanguage, hasMinimumContent, readingTimeMinutes, wordCount } from './text.js';
+import { cutToCharacters, detectLanguage, hasMinimumContent, readingTimeMinutes, wordCount } from './text.js';
 
 describe('wordCount', () => {
   it('counts whitespace-separated tokens', () => {
@@ -81,5 +82,43 @@ describe('hasMinimumContent', () => {
   it('counts an emoji as one character', () => {
     expect(hasMinimumContent('😀😀')).toBe(false);
     expect(hasMinimumContent('😀😀😀')).toBe(true);
+  });
+});
+
+describe('cutToCharacters', () => {
+  const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+  const a = (n: number) => 'a'.repeat(n);
+
+  it('keeps text within the limit as it is', () => {
+    expect(cutToCharacters('', 80)).toBe('');
+    expect(cutToCharacters(a(80), 80)).toBe(a(80));
+    expect(cutToCharacters(`${a(78)}\u{1F600}`, 80)).toBe(`${a(78)}\u{1F600}`);
+  });
+
+  it('never splits a surrogate pair, a modifier from its base or a mark from its letter', () => {
+    expect(cutToCharacters(`${a(79)}\u{1F600} rest`, 80)).toBe(a(79));
+    expect(cutToCharacters(`${a(77)}\u{1F44D}\u{1F3FD} rest`, 80)).toBe(a(77));
+    expect(cutToCharacters(`${a(79)}e\u0301 rest`, 80)).toBe(a(79));
+    // A family: four people joined by ZWJ, 11 units, one character.
+    expect(cutToCharacters(`${a(75)}\u{1F468}\u200D\u{1F469}\u200D\u{1F467}\u200D\u{1F466}`, 80)).toBe(a(75));
+  });
+
+  it('cuts a single character longer than the limit at a code point, never leaving a lone surrogate', () => {
+    const zalgo = `\u{1F600}${'\u0301'.repeat(100)}`;
+    expect(cutToCharacters(zalgo, 80)).toBe(`\u{1F600}${'\u0301'.repeat(78)}`);
+    expect(cutToCharacters(`\u{1F600}\u{1F600}`, 3)).toBe('\u{1F600}');
+  });
+
+  it('is a prefix, within the limit, well-formed, for any text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 120 }), fc.integer({ min: 1, max: 100 }), (s, max) => {
+        const cut = cutToCharacters(s, max);
+        expect(s.startsWith(cut)).toBe(true);
+        expect(cut.length).toBeLessThanOrEqual(max);
+        expect(cut).not.toMatch(LONE_SURROGATE);
+        if (s.length <= max) expect(cut).toBe(s);
+      }),
+      { seed: 162 },
+    );
   });
 });

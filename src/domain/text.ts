@@ -7,6 +7,33 @@ export function wordCount(s: string): number {
   return trimmed === '' ? 0 : trimmed.split(/\s+/u).length;
 }
 
+// One segmenter for the process: constructing one loads ICU's break rules, using one is cheap.
+const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * The longest prefix of `s` that is whole user-perceived characters (grapheme clusters) and at most
+ * `maxUnits` UTF-16 units long (the unit zod's max() and the contract's lengths count). A cut by units
+ * alone splits surrogate pairs, which PostgreSQL's UTF-8 then stores as U+FFFD, and a cut by code points
+ * still strips accents and emoji modifiers off their base. A single character longer than the limit (a
+ * base with dozens of combining marks) is cut at the last code point that fits instead of leaving nothing.
+ */
+export function cutToCharacters(s: string, maxUnits: number): string {
+  if (s.length <= maxUnits) return s;
+  let end = 0;
+  // Segments are produced lazily, so a long message is read only up to the limit.
+  for (const { index, segment } of GRAPHEMES.segment(s)) {
+    if (index + segment.length > maxUnits) break;
+    end = index + segment.length;
+  }
+  if (end > 0) return s.slice(0, end);
+  let units = 0;
+  for (const codePoint of s) {
+    if (units + codePoint.length > maxUnits) break;
+    units += codePoint.length;
+  }
+  return s.slice(0, units);
+}
+
 /** At 200 words a minute, never less than a minute for a stored entry. */
 export function readingTimeMinutes(words: number): number {
   return Math.max(1, Math.floor(words / 200));

@@ -13,7 +13,7 @@ import type {
 import { CONVERSATION_MODES, RESPONSE_STYLES, type ConversationStage as Stage, type Language } from '../contract/enums.js';
 import { allMessages, countSessions, insertSession, listSessions, recentMessages, setSessionStatus } from '../db/queries/chat.js';
 import { conversationStage, sessionTypeForMode } from '../domain/conversation.js';
-import { detectLanguage } from '../domain/text.js';
+import { cutToCharacters, detectLanguage } from '../domain/text.js';
 import { historyLimit, prepareTurn, type TurnResult } from './chat-turn.js';
 import { clientInstant } from './client-time.js';
 import type { ServiceDeps } from './deps.js';
@@ -57,7 +57,7 @@ async function newChatSession(deps: ServiceDeps, body: ChatMessageBody, language
   return {
     session_type: body.session_type ?? sessionTypeForMode(body.conversation_mode),
     conversation_mode: body.conversation_mode,
-    title: (theme ?? body.message).slice(0, 80),
+    title: cutToCharacters(theme ?? body.message, 80),
     metadata: { ...(theme ? { theme } : {}), language, created_via: 'chat_message' },
   };
 }
