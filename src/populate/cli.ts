@@ -47,7 +47,7 @@ export function buildProgram(writeErr: (text: string) => void = (t) => void proc
     .option('--min-success-rate <percent>', `exit 1 below this success rate (default ${DEFAULTS.minSuccessRate})`, num)
     .addHelpText(
       'after',
-      '\nExit codes: 0 done, 1 success rate below --min-success-rate, 2 bad usage or unknown user (nothing written), 130 interrupted (partial report).',
+      '\nExit codes: 0 done, 1 success rate below --min-success-rate or the report not written, 2 bad usage, unknown user or a --report path that cannot be written (nothing written), 130 interrupted (partial report).',
     )
     .exitOverride()
     .configureOutput({ writeErr });

@@ -6,7 +6,7 @@ import { UsageError, resolveOptions, type PopulateOptions, type ResolvedOptions 
 import { buildPlan, type Plan } from './plan.js';
 import { describePlan } from './plan-text.js';
 import { createProgress } from './progress.js';
-import { ReportBuilder, exitCodeFor, formatReport, writeReportFile, type Report, type ReportHeader } from './report.js';
+import { ReportBuilder, exitCodeFor, formatReport, reportPathProblem, writeReportFile, type Report, type ReportHeader } from './report.js';
 import { DEFAULT_RETRY, runPlan, type RetryPolicy } from './runner.js';
 
 export interface PopulateIo {
@@ -106,6 +106,13 @@ export async function runPopulate(options: PopulateOptions, io: PopulateIo = {})
   const now = io.now ?? (() => new Date());
   const localTz = io.localTimeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
 
+  // Before anything else, even the usage check: every way out writes the report.
+  const reportProblem = options.report === undefined ? undefined : await reportPathProblem(options.report);
+  if (reportProblem !== undefined) {
+    const message = `--report ${JSON.stringify(options.report)} cannot be written: ${reportProblem}; nothing was written`;
+    return failStart(options, message, err, undefined, { writeReport: false });
+  }
+
   let o: ResolvedOptions;
   try {
     o = resolveOptions(options);
@@ -168,6 +175,7 @@ async function failStart(
   message: string,
   err: (t: string) => void,
   o?: ResolvedOptions,
+  { writeReport = true } = {},
 ): Promise<PopulateResult> {
   const builder = new ReportBuilder({
     seed: o?.seed ?? options.seed ?? 0,
@@ -183,7 +191,7 @@ async function failStart(
   builder.markError(message);
   const report = builder.build();
   err(`error: ${message}\n`);
-  if (options.report) await writeReportFile(options.report, report);
+  if (writeReport && options.report) await writeReportOrSay(options.report, report, err);
   return { exitCode: exitCodeFor(report), report };
 }
 
@@ -195,12 +203,25 @@ async function finish(
   summary: boolean,
 ): Promise<PopulateResult> {
   if (summary) out(`\n${formatReport(report)}\n`);
+  let exitCode = exitCodeFor(report);
   if (o.report) {
-    await writeReportFile(o.report, report);
-    out(`Report written to ${o.report}\n`);
+    if (await writeReportOrSay(o.report, report, err)) out(`Report written to ${o.report}\n`);
+    // The path was checked before the run; a write failing now (disk full, I/O error) fails the run.
+    else if (exitCode === 0) exitCode = 1;
   }
-  const exitCode = exitCodeFor(report);
-  if (exitCode === 1) err(`error: success rate ${report.successRate}% is below the minimum ${report.minSuccessRate}%\n`);
+  if (exitCode === 1 && report.successRate < report.minSuccessRate)
+    err(`error: success rate ${report.successRate}% is below the minimum ${report.minSuccessRate}%\n`);
   if (exitCode === 130) err('interrupted: the report above is partial; run the same command again to finish (nothing is written twice)\n');
   return { exitCode, report };
+}
+
+/** Writes the report; a failure is one line on stderr and `false`, never an exception. */
+async function writeReportOrSay(path: string, report: Report, err: (t: string) => void): Promise<boolean> {
+  try {
+    await writeReportFile(path, report);
+    return true;
+  } catch (e) {
+    err(`error: the report could not be written to ${JSON.stringify(path)}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return false;
+  }
 }

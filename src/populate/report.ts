@@ -1,5 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { constants } from 'node:fs';
+import { access, mkdir, open, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { FailureKind } from './api.js';
 
 export type FailureClass = FailureKind | 'verification' | 'dependency';
@@ -190,6 +191,37 @@ export function formatReport(r: Report): string {
     if (r.failures.length > shown.length) out.push(`    … and ${r.failures.length - shown.length} more (all in the JSON report)`);
   }
   return out.join('\n');
+}
+
+const errorCode = (e: unknown) => (e as NodeJS.ErrnoException).code;
+const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/**
+ * Why the report cannot be written to `path`, or undefined when it can. Checked before the run sends
+ * anything, so a bad path is a usage error (exit 2, nothing written), not a stack trace after all the data
+ * is in. It creates nothing: an existing file is opened for appending (which changes no byte) and closed;
+ * for a new one the nearest existing ancestor must be a writable directory (writeReportFile makes the rest).
+ */
+export async function reportPathProblem(path: string): Promise<string | undefined> {
+  if (path.trim() === '') return 'the path is empty';
+  if (/[\\/]$/.test(path)) return 'the path ends in a separator, so it names a directory';
+  try {
+    if ((await stat(path)).isDirectory()) return 'it is a directory';
+    await (await open(path, 'a')).close();
+    return undefined;
+  } catch (e) {
+    if (errorCode(e) !== 'ENOENT') return reason(e);
+  }
+  for (let dir = dirname(resolve(path)); ; dir = dirname(dir)) {
+    try {
+      if (!(await stat(dir)).isDirectory()) return `${dir} is not a directory`;
+      await access(dir, constants.W_OK);
+      return undefined;
+    } catch (e) {
+      // The root always exists, so the walk ends.
+      if (errorCode(e) !== 'ENOENT') return reason(e);
+    }
+  }
 }
 
 export async function writeReportFile(path: string, report: Report): Promise<void> {

@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -207,5 +208,62 @@ describe('cli', SELF, () => {
     ).toBe(0);
     expect(seen[0]).toBe(`${DEFAULTS.apiBase}/users/${user}`);
     expect(rec.requests.filter(posts('/chat/message'))).toHaveLength(0);
+  });
+});
+
+// Issue 16 row 3: `--report` naming a directory (or a path that cannot be written) wrote all the data,
+// then died with an EISDIR stack trace (exit 1). The path is checked before any request: exit 2, one line.
+describe('a --report path that cannot be written', SELF, () => {
+  const cli = async (args: string[], fetch: typeof globalThis.fetch) => {
+    const err: string[] = [];
+    const code = await main(args, {
+      fetch,
+      now: () => NOW,
+      out: () => undefined,
+      err: (t) => void err.push(t),
+      retry: { sleep: async () => undefined },
+    });
+    return { code, err: err.join('') };
+  };
+
+  it('an existing directory, a path below a file, an empty path: exit 2 with one line naming it, and not one request', async () => {
+    const file = join(dir, 'a-file.json');
+    await writeFile(file, '{}\n');
+    for (const report of [dir, join(file, 'report.json'), '']) {
+      const rec = recording(app.fetch);
+      const { code, err } = await cli(['--api-base', app.apiBase, '--create-user', '--offline', '--day', '--report', report], rec.fetch);
+      expect(code, report).toBe(2);
+      expect(err.trimEnd().split('\n'), report).toEqual([expect.stringMatching(/^error: --report .*nothing was written/)]);
+      expect(err, report).toContain(`--report ${JSON.stringify(report)}`);
+      expect(rec.requests, report).toEqual([]);
+    }
+    // The file the bad path ran through is untouched.
+    expect(await readFile(file, 'utf8')).toBe('{}\n');
+  });
+
+  it('is checked before the usage check too, so a bad run with a bad path does not crash either', async () => {
+    const rec = recording(app.fetch);
+    const { code, err } = await cli(['--day', '--week', '--report', dir], rec.fetch);
+    expect(code).toBe(2);
+    expect(err.trimEnd().split('\n')).toHaveLength(1);
+    expect(rec.requests).toEqual([]);
+  });
+
+  it('a write that still fails after the run (a full disk): one line, exit 1, the data is in', async (ctx) => {
+    if (!existsSync('/dev/full')) ctx.skip('no /dev/full on this system to make a write fail with ENOSPC');
+    const user = await app.newUser();
+    const { exitCode, err, report } = await populate(app, { testUser: user, journalEntries: 1, chatSessions: 0, report: '/dev/full' });
+    expect(exitCode).toBe(1);
+    expect(err.trimEnd().split('\n')).toEqual([expect.stringMatching(/^error: the report could not be written to "\/dev\/full": ENOSPC/)]);
+    expect(report.successRate).toBe(100);
+    expect(await app.rows(user)).toEqual(reported(report));
+  });
+
+  it('a new file in a directory that does not exist yet is fine: the directories are made', async () => {
+    const user = await app.newUser();
+    const file = join(dir, 'new', 'deeper', 'report.json');
+    const { exitCode, report } = await populate(app, { testUser: user, journalEntries: 1, chatSessions: 0, report: file });
+    expect(exitCode).toBe(0);
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(report);
   });
 });
