@@ -167,7 +167,7 @@ export async function runPopulate(options: PopulateOptions, io: PopulateIo = {})
   } finally {
     progress.stop();
   }
-  return finish(builder.build(), o, out, err, true);
+  return finish(builder.build(), o, out, err, true, user.created ? user.id : undefined);
 }
 
 async function failStart(
@@ -201,6 +201,7 @@ async function finish(
   out: (t: string) => void,
   err: (t: string) => void,
   summary: boolean,
+  createdUser?: string,
 ): Promise<PopulateResult> {
   if (summary) out(`\n${formatReport(report)}\n`);
   let exitCode = exitCodeFor(report);
@@ -211,7 +212,13 @@ async function finish(
   }
   if (exitCode === 1 && report.successRate < report.minSuccessRate)
     err(`error: success rate ${report.successRate}% is below the minimum ${report.minSuccessRate}%\n`);
-  if (exitCode === 130) err('interrupted: the report above is partial; run the same command again to finish (nothing is written twice)\n');
+  if (exitCode === 130) {
+    // The same command again would create yet another user: the rest belongs to the one this run made.
+    const again = createdUser
+      ? `run it again with --test-user ${createdUser} instead of --create-user to finish`
+      : 'run the same command again to finish';
+    err(`interrupted: the report above is partial; ${again} (nothing is written twice)\n`);
+  }
   return { exitCode, report };
 }
 

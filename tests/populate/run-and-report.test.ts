@@ -267,3 +267,45 @@ describe('a --report path that cannot be written', SELF, () => {
     expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(report);
   });
 });
+
+// Issue 16 row 8: after Ctrl-C, "run the same command again" would, for --create-user, create another user.
+describe('the resume hint after Ctrl-C', SELF, () => {
+  const abortOnFirstEntry =
+    (controller: AbortController): typeof fetch =>
+    (input, init) => {
+      if (init?.method === 'POST' && String(input).endsWith('/entries/')) controller.abort();
+      return app.fetch(input, init);
+    };
+
+  it('--create-user: names --test-user <the new id>, and that command finishes the run for that user', async () => {
+    const controller = new AbortController();
+    const first = await populate(
+      app,
+      { createUser: true, journalEntries: 4, chatSessions: 0, concurrency: 1 },
+      { fetch: abortOnFirstEntry(controller), signal: controller.signal },
+    );
+    expect(first.exitCode).toBe(130);
+    const id = first.report.userId;
+    const hint = first.err.trimEnd().split('\n').at(-1);
+    expect(hint).toContain(`--test-user ${id}`);
+    expect(hint).not.toContain('same command');
+    // Following the hint: the same user, nothing written twice, the rest written.
+    const second = await populate(app, { testUser: id, journalEntries: 4, chatSessions: 0 });
+    expect(second.exitCode).toBe(0);
+    expect(second.report.userId).toBe(id);
+    expect(second.report.entries).toMatchObject({ planned: 4, created: 3, existing: 1 });
+    expect(await app.rows(id)).toEqual(reported(second.report));
+  });
+
+  it('--test-user: the same command again', async () => {
+    const user = await app.newUser();
+    const controller = new AbortController();
+    const { exitCode, err } = await populate(
+      app,
+      { testUser: user, journalEntries: 2, chatSessions: 0, concurrency: 1 },
+      { fetch: abortOnFirstEntry(controller), signal: controller.signal },
+    );
+    expect(exitCode).toBe(130);
+    expect(err.trimEnd().split('\n').at(-1)).toMatch(/run the same command again to finish/);
+  });
+});
