@@ -66,8 +66,9 @@ export async function softDeleteEntry(db: Kysely<Database>, userId: string, id: 
 
 /**
  * The rows analytics need, for one user and one half-open instant window (with no start: everything
- * before its end). created_at comes as epoch milliseconds: node-postgres parses timestamptz text with regexes into a Date (about 4 ms for a year
- * of entries, more than the analytics computation), a float8 with parseFloat. It is the instant that
+ * before its end). created_at comes as epoch milliseconds: node-postgres parses timestamptz text with
+ * regexes into a Date (about 4 ms for a year of entries, more than the analytics computation), a float8
+ * with parseFloat. It is the instant that
  * parser gives: date_trunc drops the microseconds as it does, and date_part's float seconds times 1000
  * are within 0.1 ms of the true count before year 10000 (every analytics window is), so round() is
  * exact. The all-numeric floor(extract(epoch ...) * 1000) costs the server three times as much.
