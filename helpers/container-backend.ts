@@ -172,11 +172,16 @@ function ignoreNotRunning(err: { statusCode?: number }): void {
 }
 
 /** Removes the backend containers of one test run (what a crashed worker could not clean up itself). */
-export async function removeRunBackends(runId: string): Promise<number> {
+export function removeRunBackends(runId: string): Promise<number> {
+  return removeRunContainers(runId, 'backend');
+}
+
+/** Removes every container of one test run carrying the suite's labels, or only those of one role. */
+export async function removeRunContainers(runId: string, role?: string): Promise<number> {
   const client = await containerClient();
   const found = await client.dockerode.listContainers({
     all: true,
-    filters: { label: [`${RUN_LABEL}=${runId}`, `${SUITE_LABEL}=backend`] },
+    filters: { label: [`${RUN_LABEL}=${runId}`, role ? `${SUITE_LABEL}=${role}` : SUITE_LABEL] },
   });
   await Promise.all(
     found.map((c) =>

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { EmbeddedPostgresServer } from '../src/stack/postgres.js';
 import { buildBackendBundle } from '../src/stack/bundle.js';
+import type { StartedImage } from './deployment/image.js';
+import type { ServiceAddresses } from './deployment/services.js';
 import { migrateTemplate, preparedDataDir, TEMPLATE_DB } from './template-cluster.js';
 import { type Conformance, planRun, testSeed } from './env.js';
 
@@ -41,6 +43,9 @@ export type StackInfo =
       apiUrl: string;
       databaseUrl?: string;
       restartCommand?: string;
+      /** Under JOURNAL_TARGET_IMAGE: the container started from the image, and where its services' ports are. */
+      targetContainer?: string;
+      services?: ServiceAddresses;
     };
 
 declare module 'vitest' {
@@ -49,8 +54,8 @@ declare module 'vitest' {
   }
 }
 
-/** Fails early, naming the way out, when JOURNAL_STACK=containers has no engine to talk to. */
-async function requireContainerRuntime(): Promise<void> {
+/** Fails early, naming the way out, when a run that starts containers has no engine to talk to. */
+async function requireContainerRuntime(what: string): Promise<void> {
   // A local engine publishes ports on this host, and `dockerd --ip=127.0.0.1` on loopback only. Where this
   // process itself runs in a container (/.dockerenv), testcontainers would instead dial the bridge gateway
   // (172.17.0.1) and wait forever for "Port … not bound". Set before the first client is made (it caches).
@@ -61,8 +66,8 @@ async function requireContainerRuntime(): Promise<void> {
     await getContainerRuntimeClient();
   } catch (err) {
     throw new Error(
-      `JOURNAL_STACK=containers needs a container runtime, and none answered (${(err as Error).message}). ` +
-        'Start one (DOCKER_HOST or /var/run/docker.sock), or unset JOURNAL_STACK for the embedded provider.',
+      `${what} needs a container runtime, and none answered (${(err as Error).message}). ` +
+        'Start one (DOCKER_HOST or /var/run/docker.sock; README "Air-gapped / no registry"), or unset it.',
     );
   }
 }
@@ -71,12 +76,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const seed = testSeed();
   const plan = planRun(process.env);
   const { provider, conformance } = plan;
-  if (provider === 'containers') await requireContainerRuntime();
+  if (provider === 'containers') await requireContainerRuntime('JOURNAL_STACK=containers');
   console.log(`[journal-suite] stack provider: ${provider}; seed: ${seed} (set JOURNAL_TEST_SEED to replay)`);
 
   if (plan.provider === 'external') {
-    // A target given as an image runs for this run only (Testcontainers), then is judged like any URL.
-    const image = plan.target.kind === 'image' ? await (await import('./deployment/image.js')).startTargetImage(process.env) : null;
+    // A target given as an image runs for this run only (Testcontainers), with the service containers its
+    // target module declares, then is judged like any URL.
+    let image: StartedImage | null = null;
+    if (plan.target.kind === 'image') {
+      await requireContainerRuntime('JOURNAL_TARGET_IMAGE');
+      const { importTarget } = await import('./deployment/target.js');
+      const { startTargetImage } = await import('./deployment/image.js');
+      image = await startTargetImage(process.env, await importTarget(process.env.JOURNAL_TARGET), randomBytes(6).toString('hex'));
+    }
     const apiUrl = image?.apiUrl ?? (plan.target.kind === 'url' ? plan.target.url : '');
     project.provide('stack', {
       provider: 'external',
@@ -85,6 +97,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       apiUrl: apiUrl.replace(/\/api\/v1\/?$/, '').replace(/\/$/, ''),
       ...(process.env.JOURNAL_DATABASE_URL && { databaseUrl: process.env.JOURNAL_DATABASE_URL }),
       ...(process.env.JOURNAL_RESTART_COMMAND && { restartCommand: process.env.JOURNAL_RESTART_COMMAND }),
+      ...(image && { targetContainer: image.containerId, services: image.services }),
     });
     return async () => void (await image?.stop());
   }

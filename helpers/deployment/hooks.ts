@@ -6,6 +6,8 @@
  * A target module default-exports `defineTarget({...})`; name it with JOURNAL_TARGET=./targets/<file>.ts.
  */
 
+import type { ServiceAddresses, ServiceMap, TargetImageSpec } from './services.js';
+
 /** A user as the tests need it: the id to write with and the calendar its analytics should use. */
 export interface TargetUser {
   id: string;
@@ -53,6 +55,13 @@ export interface TargetContext {
   env: NodeJS.ProcessEnv;
   /** POST /api/v1/users/ through the suite's client: the default user hook. */
   createUserViaApi(wish: UserWish): Promise<TargetUser>;
+  /**
+   * Under JOURNAL_TARGET_IMAGE: the host-side address of each service's published ports. `hostUrl` in
+   * helpers/deployment/services.ts turns a URL the image uses (`postgres://…@postgres:5432/…`) into it.
+   */
+  services?: ServiceAddresses;
+  /** Under JOURNAL_TARGET_IMAGE: the id of the container this run started from the image. */
+  targetContainer?: string;
 }
 
 export interface TargetHooks {
@@ -87,6 +96,14 @@ export interface TargetHooks {
   differences?: DeclaredDifference[];
   /** What a reader should know about a class on this target, printed beside its failures; it excuses nothing. */
   notes?: Record<number, string>;
+  /**
+   * Under JOURNAL_TARGET_IMAGE: the containers the image needs (PostgreSQL, Redis, ...), started before it
+   * on one network and removed at the end. Each is reached from the image by its alias (default: its name),
+   * so `image.env` names it there: `DATABASE_URL=postgres://u:p@postgres:5432/db`. See services.ts.
+   */
+  services?: ServiceMap | ((env: NodeJS.ProcessEnv) => ServiceMap);
+  /** Under JOURNAL_TARGET_IMAGE: the image's environment, port, health path and startup limit. */
+  image?: TargetImageSpec | ((env: NodeJS.ProcessEnv) => TargetImageSpec);
 }
 
 export interface DeclaredDifference {

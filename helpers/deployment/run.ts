@@ -32,7 +32,15 @@ export async function loadRunTarget(apiUrl: string, createUserViaApi: (wish: Use
   const t = runTarget();
   if (t.bundled || t.external) return t;
   const hooks = await importTarget(process.env.JOURNAL_TARGET);
-  t.external = new ExternalTarget(hooks, { apiUrl, env: process.env, createUserViaApi });
+  const stack = inject('stack') as ReturnType<typeof inject<'stack'>> | undefined;
+  const image = stack?.provider === 'external' ? { services: stack.services, targetContainer: stack.targetContainer } : {};
+  t.external = new ExternalTarget(hooks, {
+    apiUrl,
+    env: process.env,
+    createUserViaApi,
+    ...(image.services && { services: image.services }),
+    ...(image.targetContainer && { targetContainer: image.targetContainer }),
+  });
   const external = t.external;
   t.fetch = targetFetch((req) => external.headers(req));
   t.document = await TargetDocument.load(apiUrl, t.fetch);

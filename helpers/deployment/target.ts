@@ -19,6 +19,16 @@ export async function importTarget(spec: string | undefined, cwd = process.cwd()
 
 const execAsync = promisify(exec);
 
+/**
+ * The image's container as this run started it (JOURNAL_TARGET_IMAGE): `docker restart`, i.e. its stop
+ * signal, then a start of the same container, which keeps its published port and so its URL.
+ */
+async function restartContainer(id: string): Promise<void> {
+  const { getContainerRuntimeClient } = await import('testcontainers');
+  const client = await getContainerRuntimeClient();
+  await client.container.dockerode.getContainer(id).restart({ t: 10 });
+}
+
 /** A deployment reached over HTTP, with what its hooks (or the environment's defaults) can do. */
 export class ExternalTarget {
   private rowReader: RowReader | undefined;
@@ -56,13 +66,14 @@ export class ExternalTarget {
   }
 
   missingRestart(): string | null {
-    if (this.hooks?.restart || this.ctx.env.JOURNAL_RESTART_COMMAND) return null;
-    return 'a restart needs JOURNAL_RESTART_COMMAND or a target module with a restart hook';
+    if (this.hooks?.restart || this.ctx.env.JOURNAL_RESTART_COMMAND || this.ctx.targetContainer) return null;
+    return 'a restart needs JOURNAL_RESTART_COMMAND, a target module with a restart hook, or the target as an image (JOURNAL_TARGET_IMAGE)';
   }
 
   async restart(): Promise<void> {
     if (this.hooks?.restart) return this.hooks.restart(this.ctx);
-    await execAsync(this.ctx.env.JOURNAL_RESTART_COMMAND!, { timeout: 180_000 });
+    if (this.ctx.env.JOURNAL_RESTART_COMMAND) await execAsync(this.ctx.env.JOURNAL_RESTART_COMMAND, { timeout: 180_000 });
+    else await restartContainer(this.ctx.targetContainer!);
     await waitFor(async () => (await fetch(`${this.ctx.apiUrl}/health`).catch(() => null))?.ok ?? false, {
       timeoutMs: 60_000,
       what: 'the target to answer /health after its restart',
