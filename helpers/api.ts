@@ -101,6 +101,17 @@ export class ApiClient {
     return !candidates.some((v) => schema.accepts(v));
   }
 
+  /**
+   * Whether the target takes this input field at all: always under the strict contract; at the behaviour
+   * level unless its own document leaves the field out (a field it does not declare is ignored by it).
+   */
+  declares(route: RouteId, where: 'params' | 'query' | 'body', field: string): boolean {
+    if (this.conformance === 'strict') return true;
+    const spec = routes[route];
+    const op = this.document?.operation(spec.method, spec.path);
+    return !op || this.document!.inputField(op, where, field) !== undefined;
+  }
+
   path(route: RouteId, params: Record<string, string> = {}): string {
     return this.client.path(route, params);
   }

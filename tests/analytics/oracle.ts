@@ -203,3 +203,54 @@ export function expectedWriting(entries: Entry[], now: Date, days: number, tz: s
     },
   };
 }
+
+/** A day row or a mood with no entries: this project lists them (dense), a deployment's document may not. */
+const empty = (v: unknown) => {
+  const o = v as { entry_count?: unknown; count?: unknown } | null;
+  return typeof o === 'object' && o !== null && (o.entry_count === 0 || o.count === 0);
+};
+
+const INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/;
+
+function sparse(v: unknown): unknown {
+  if (typeof v === 'number') return Number.isInteger(v) ? v : Math.round(v * 100) / 100;
+  // An instant is compared as an instant: "…Z" and "…+00:00" are the same time.
+  if (typeof v === 'string' && INSTANT.test(v)) return new Date(v).toISOString();
+  if (Array.isArray(v)) return v.filter((x) => !empty(x)).map(sparse);
+  if (typeof v !== 'object' || v === null) return v;
+  // NaN: a figure the oracle derives from a per-entry field the deployment's entries do not carry
+  // (reading_time_minutes): not computable from its answers, so not compared.
+  const kept = Object.entries(v).filter(([, x]) => !empty(x) && !Number.isNaN(x));
+  return Object.fromEntries(kept.map(([k, x]) => [k, sparse(x)]));
+}
+
+function common(a: unknown, b: unknown): [unknown, unknown] {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const n = Math.min(a.length, b.length);
+    const pairs = Array.from({ length: n }, (_, i) => common(a[i], b[i]));
+    return [
+      [...pairs.map((p) => p[0]), ...a.slice(n)],
+      [...pairs.map((p) => p[1]), ...b.slice(n)],
+    ];
+  }
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null || Array.isArray(a) || Array.isArray(b)) return [a, b];
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  // Keys on one side only are the other's layout (this project's `timezone`, a deployment's extras)...
+  const keys = Object.keys(ao).filter((k) => k in bo);
+  // ...but a map keyed by data (moods, days) must hold the same keys on both sides: those are figures.
+  const isDataMap = (o: Record<string, unknown>) => Object.keys(o).some((k) => (MOODS as readonly string[]).includes(k));
+  const keep = isDataMap(ao) || isDataMap(bo) ? [...new Set([...Object.keys(ao), ...Object.keys(bo)])] : keys;
+  const pairs = keep.map((k) => [k, common(ao[k], bo[k])] as const);
+  return [Object.fromEntries(pairs.map(([k, p]) => [k, p[0]])), Object.fromEntries(pairs.map(([k, p]) => [k, p[1]]))];
+}
+
+/**
+ * The oracle's answer and a deployment's as the behaviour level compares them: the figures, not this
+ * project's layout. Days and moods without entries may be left out (whether every mood is listed is judged
+ * on its own, class 24); a field only one side has is layout (its own document judges its shape), except the
+ * keys of a mood map, which are data; fractions to two decimals (the oracle rounds, a deployment need not).
+ */
+export function sameFigures(expected: unknown, received: unknown): [unknown, unknown] {
+  return common(sparse(expected), sparse(received));
+}
