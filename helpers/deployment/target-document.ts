@@ -75,7 +75,9 @@ export class TargetDocument {
     let schema: Record<string, unknown> | undefined;
     if (where === 'body') {
       const body = op.requestBody?.content?.['application/json']?.schema;
-      schema = (body?.properties as Record<string, Record<string, unknown>> | undefined)?.[field];
+      const props = body?.properties as Record<string, Record<string, unknown>> | undefined;
+      // Own properties only: `__proto__` or `constructor` as a field name is not Object.prototype's.
+      schema = props && Object.hasOwn(props, field) ? props[field] : undefined;
     } else {
       const at = where === 'params' ? 'path' : 'query';
       schema = op.parameters.find((p) => p.in === at && p.name === field)?.schema;
