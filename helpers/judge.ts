@@ -59,7 +59,10 @@ export async function refusedOrKept<R extends RouteId>(
       namesField(reply.body.details, probe.field, probe.where),
       `${what}: ${reply.status} does not name ${probe.field}: ${JSON.stringify(reply.body)}`,
     ).toBe(true);
-  } else probe.kept?.(reply.body);
+  } else if (probe.kept && (api.conformance === 'strict' || (await targetField(route, probe.where, top)))) {
+    // Stored as sent: a field the target's document does not declare is ignored by it, not held against it.
+    probe.kept(reply.body);
+  }
   return { reply, mustReject };
 }
 
