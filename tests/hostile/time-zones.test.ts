@@ -26,6 +26,12 @@ describe('#3 time zone case variants', { meta: { classes: [18] } }, () => {
     skipUnoffered(stack.api, ctx, 'createUser', 'getUser');
     const zones = new Set<string>();
     for (const timezone of [...VARIANTS, 'America/Argentina/ComodRivadavia']) {
+      if (stack.api.conformance === 'strict') {
+        const u = await stack.api.ok('createUser', { body: { ...fixtures().user(), timezone } }, 201);
+        zones.add(u.timezone);
+        expect((await stack.api.ok('getUser', { params: { id: u.id } })).timezone).toBe(u.timezone);
+        continue;
+      }
       const { reply } = await refusedOrKept(
         stack.api,
         'createUser',
@@ -34,8 +40,8 @@ describe('#3 time zone case variants', { meta: { classes: [18] } }, () => {
       );
       if (!reply.ok) continue;
       const u = reply.body as { id: string; timezone: string };
-      expect(u.timezone.toLowerCase(), 'the zone sent, in some spelling').toBe(timezone.toLowerCase());
-      zones.add(u.timezone);
+      // A zone the zone database knows (a link may be answered as the zone it links to), read back the same.
+      expect(() => new Intl.DateTimeFormat('en', { timeZone: u.timezone }), `${timezone} answered as ${u.timezone}`).not.toThrow();
       expect((await stack.api.ok('getUser', { params: { id: u.id } })).timezone).toBe(u.timezone);
     }
     if (stack.api.conformance === 'behaviour') return;
