@@ -38,21 +38,21 @@ const PENDING_DOCUMENT_RULES: { check: CheckName; matches: RegExp; rule: string 
     {
       check,
       matches:
-        /answered 422\n[^]*"path":"(username|name|content|message)","message":"(Too small|must not be blank|must contain at least 3 non-blank)/,
+        /answered 422\n[\s\S]*"path":"(username|name|content|message)","message":"(Too small|must not be blank|must contain at least 3 non-blank)/,
       rule: NON_BLANK,
     },
-    { check, matches: /answered 422\n[^]*"path":"(timezone|tz)","message":"must be an IANA time zone"/, rule: ZONES },
+    { check, matches: /answered 422\n[\s\S]*"path":"(timezone|tz)","message":"must be an IANA time zone"/, rule: ZONES },
     {
       check,
       matches:
-        /answered 422\n[^]*"path":"(date_from|date_to|created_at|context_metadata\.timestamp)","message":"must be a (date|real date)/,
+        /answered 422\n[\s\S]*"path":"(date_from|date_to|created_at|context_metadata\.timestamp)","message":"must be a (date|real date)/,
       rule: DATES,
     },
-    { check, matches: /answered 422\n[^]*"path":"body","message":"must change at least one field"/, rule: CHANGES },
+    { check, matches: /answered 422\n[\s\S]*"path":"body","message":"must change at least one field"/, rule: CHANGES },
     // Time-dependent, so no JSON Schema can say it (the document says it in words): generated timestamps may lie ahead.
     {
       check,
-      matches: /answered 422\n[^]*"path":"created_at","message":"must not lie in the future"/,
+      matches: /answered 422\n[\s\S]*"path":"created_at","message":"must not lie in the future"/,
       rule: 'created_at not in the future: a rule JSON Schema cannot state',
     },
   ]),

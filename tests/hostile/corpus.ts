@@ -111,7 +111,11 @@ const ZONE_FIELDS = new Set(['tz', 'timezone']);
 function slotKind(field: string, raw: JsonSchema, defs: Record<string, JsonSchema>): FieldSlot['kind'] {
   // Shared schemas (Uuid, the enums, Tags) are references to their entry in $defs.
   const deref = (x: JsonSchema): JsonSchema => (x.$ref ? deref(defs[x.$ref.replace('#/$defs/', '')] ?? {}) : x);
-  const s = deref(deref(raw).anyOf?.map(deref).find((x) => x.type !== 'null') ?? deref(raw));
+  const s = deref(
+    deref(raw)
+      .anyOf?.map(deref)
+      .find((x) => x.type !== 'null') ?? deref(raw),
+  );
   const type = Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type;
   if (DATE_FIELDS.has(field)) return 'date';
   if (ZONE_FIELDS.has(field)) return 'zone';
