@@ -84,7 +84,7 @@ const exact = {
     message: `user ${id} already exists`,
     details: [{ path: 'id', message: 'already exists' }],
   }),
-  topicNotFound: (id: string) => notFound('topic_not_found', 'topic', 'id', id),
+  topicNotFound: (id: string, path = 'id') => notFound('topic_not_found', 'topic', path, id),
   entryNotFound: (id: string) => notFound('entry_not_found', 'entry', 'id', id),
   sessionNotFound: (id: string, path = 'id') => notFound('session_not_found', 'session', path, id),
   /** The query string is not part of the message. */

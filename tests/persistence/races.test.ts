@@ -112,8 +112,9 @@ describe('a request racing the delete of its object answers as if the two ran on
 
   it('POST /topics/ held up mid-request while DELETE of that topic commits: 200 with the deleted topic or 201 with a new one', async () => {
     // Deterministic counterpart of the load test above: the create is held inside the backend until the
-    // delete has committed. `entries` is locked by this test (a create reads it for the topic's counts),
-    // so whatever the create does before reading it happens before the delete, the rest after.
+    // delete has committed. `users` is locked by this test (a create reads it first, to check its user; a
+    // delete that finds its topic does not read it). It used to be `entries`, which the create reads for
+    // the topic's counts, but a topic's delete now detaches its entries, so it writes `entries` too.
     const { got: u } = await newUser(stack.api);
     const old = await stack.api.ok('createTopic', { body: { user_id: u.id, name: 'held' } }, 201);
     const waiting = async () =>
@@ -122,7 +123,7 @@ describe('a request racing the delete of its object answers as if the two ran on
           WHERE datname = current_database() AND backend_type = 'client backend' AND wait_event_type = 'Lock'`.execute(stack.db)
       ).rows[0]!.n;
     const create = await stack.db.transaction().execute(async (trx) => {
-      await sql`LOCK TABLE entries IN ACCESS EXCLUSIVE MODE`.execute(trx);
+      await sql`LOCK TABLE users IN ACCESS EXCLUSIVE MODE`.execute(trx);
       const pending = stack.api.call('createTopic', { body: { user_id: u.id, name: 'held' } });
       await waitFor(async () => (await waiting()) > 0, { timeoutMs: 10_000, intervalMs: 20, what: 'the create to wait on the lock' });
       await stack.api.ok('deleteTopic', { params: { id: old.id }, query: { user_id: u.id } }, 204);

@@ -67,14 +67,62 @@ export async function listTopics(db: Kysely<Database>, userId: string): Promise<
     .execute()) as TopicWithCounts[];
 }
 
-/** The id of the row this marked deleted; undefined when no live row of this user has it. */
+/**
+ * Marks the topic deleted and detaches its entries (topic_id null) in one transaction, so no entry ever
+ * names a deleted topic. The id of the row it marked; undefined when no live row of this user has it.
+ * A write putting an entry into the topic holds lockLiveTopic until it commits: the delete's first
+ * statement waits for it, and its second (a new snapshot under READ COMMITTED) then sees that entry too.
+ */
 export async function softDeleteTopic(db: Kysely<Database>, userId: string, id: string): Promise<{ id: string } | undefined> {
-  return db
-    .updateTable('topics')
-    .set({ deleted_at: new Date(), updated_at: new Date() })
+  return db.transaction().execute(async (trx) => {
+    const now = new Date();
+    const row = await trx
+      .updateTable('topics')
+      .set({ deleted_at: now, updated_at: now })
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .where('deleted_at', 'is', null)
+      .returning('id')
+      .executeTakeFirst();
+    if (row) {
+      // Deleted entries too: a deleted topic is referenced by nothing. Detaching changes what GET answers,
+      // so it is an update of the entry like any other (updated_at, version).
+      await trx
+        .updateTable('entries')
+        .set((eb) => ({ topic_id: null, updated_at: now, version: eb('version', '+', 1) }))
+        .where('topic_id', '=', id)
+        .where('user_id', '=', userId)
+        .execute();
+    }
+    return row;
+  });
+}
+
+/** Whether the topic is a live topic of this user (a list filter's check; no counts). */
+export async function isLiveTopic(db: Kysely<Database>, userId: string, id: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('topics')
+    .select('id')
     .where('id', '=', id)
     .where('user_id', '=', userId)
     .where('deleted_at', 'is', null)
-    .returning('id')
     .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Inside a write's transaction: share-locks the live topic until commit, so a concurrent delete of it
+ * waits for the write (and then detaches what it wrote). False when it is not a live topic of this user,
+ * also when a delete committed while this waited (the lock re-reads the row it waited for).
+ */
+export async function lockLiveTopic(trx: Kysely<Database>, userId: string, id: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom('topics')
+    .select('id')
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .where('deleted_at', 'is', null)
+    .forShare()
+    .executeTakeFirst();
+  return row !== undefined;
 }
