@@ -119,7 +119,9 @@ const WHITE_SPACE = '\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029
  * With the `u` flag, as JSON Schema reads patterns: an emoji is one character, not two UTF-16 units.
  */
 export function nonBlankPattern(n: number): RegExp {
-  return new RegExp(n === 1 ? `[^${WHITE_SPACE}]` : `(?:[${WHITE_SPACE}]*[^${WHITE_SPACE}]){${n}}`, 'u');
+  // Anchored: unanchored, a long run of white space made it retry from every position (quadratic: a 50,000
+  // space body kept the server busy for minutes). Anchored, each character has one way to match: linear.
+  return new RegExp(n === 1 ? `[^${WHITE_SPACE}]` : `^(?:[${WHITE_SPACE}]*[^${WHITE_SPACE}]){${n}}`, 'u');
 }
 
 /** Characters as JSON Schema's minLength/maxLength count them (and Pydantic did): code points, not UTF-16 units. */
